@@ -1,0 +1,73 @@
+"""TR-069 (CWMP): Home Assistant as a gateway managed by the operator's ACS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.util.hass_dict import HassKey
+
+from .agent_config import async_build_agent_config
+from .const import DOMAIN
+from .coordinator import Tr069ConfigEntry, Tr069Coordinator
+from .cwmp.agent import CpeAgent
+from .store import HomeAssistantStateStore
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+# State of the config flow's first session, handed to the entry it creates.
+PROBE_STATES: HassKey[dict[str, dict[str, Any]]] = HassKey(f"{DOMAIN}_probe_states")
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> bool:
+    """Start the CPE agent of a config entry."""
+    config = await async_build_agent_config(hass, entry.data, entry.options)
+    store = HomeAssistantStateStore(hass, entry.entry_id)
+    await _adopt_probe_state(hass, entry, store)
+    agent = CpeAgent(config, store)
+    try:
+        await agent.setup()
+    except OSError as err:
+        await agent.shutdown()
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="port_in_use",
+            translation_placeholders={
+                "port": str(config.connection_request_port),
+                "error": str(err),
+            },
+        ) from err
+    coordinator = Tr069Coordinator(hass, entry, agent)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    coordinator.start()
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> bool:
+    """Stop the agent and release the Connection Request port."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> None:
+    """Delete the agent's stored state with the entry."""
+    await HomeAssistantStateStore(hass, entry.entry_id).remove()
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: Tr069ConfigEntry) -> None:
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def _adopt_probe_state(
+    hass: HomeAssistant, entry: Tr069ConfigEntry, store: HomeAssistantStateStore
+) -> None:
+    probe_state = hass.data.get(PROBE_STATES, {}).pop(entry.unique_id or "", None)
+    if probe_state is not None and await store.load() is None:
+        await store.save(probe_state)
+
+
+__all__ = ["PROBE_STATES", "Tr069ConfigEntry", "Tr069Coordinator"]

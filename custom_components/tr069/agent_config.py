@@ -1,0 +1,75 @@
+"""Turning a config entry into the CWMP agent's configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import platform
+from typing import Any
+
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, __version__ as HA_VERSION
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import instance_id
+from homeassistant.loader import async_get_integration
+
+from .const import (
+    CONF_ACS_URL,
+    CONF_CA_CERTIFICATE,
+    CONF_CR_HOST,
+    CONF_CR_PORT,
+    CONF_IDENTITY,
+    CONF_MANUFACTURER,
+    CONF_OUI,
+    CONF_PERIODIC_INFORM_INTERVAL,
+    CONF_PRODUCT_CLASS,
+    CONF_ROOT,
+    CONF_SERIAL_NUMBER,
+    CONF_VERIFY_SSL,
+    DEFAULT_CR_PORT,
+    DEFAULT_MANUFACTURER,
+    DEFAULT_MODEL_NAME,
+    DEFAULT_OUI,
+    DEFAULT_PERIODIC_INFORM_INTERVAL,
+    DEFAULT_PRODUCT_CLASS,
+    DOMAIN,
+)
+from .cwmp.config import AgentConfig, Identity
+from .cwmp.datamodel import RootObject
+
+
+async def async_default_serial_number(hass: HomeAssistant) -> str:
+    """A serial number derived from this Home Assistant instance."""
+    return (await instance_id.async_get(hass)).replace("-", "")[:16].upper()
+
+
+async def async_build_agent_config(
+    hass: HomeAssistant, data: Mapping[str, Any], options: Mapping[str, Any]
+) -> AgentConfig:
+    """The agent configuration for a config entry's data and options."""
+    integration = await async_get_integration(hass, DOMAIN)
+    version = str(integration.version)
+    identity: Mapping[str, Any] = data.get(CONF_IDENTITY, {})
+    return AgentConfig(
+        identity=Identity(
+            manufacturer=identity.get(CONF_MANUFACTURER, DEFAULT_MANUFACTURER),
+            oui=identity.get(CONF_OUI, DEFAULT_OUI),
+            product_class=identity.get(CONF_PRODUCT_CLASS, DEFAULT_PRODUCT_CLASS),
+            serial_number=identity.get(CONF_SERIAL_NUMBER)
+            or await async_default_serial_number(hass),
+            model_name=DEFAULT_MODEL_NAME,
+            description=f"Home Assistant {HA_VERSION}",
+            hardware_version=platform.machine(),
+            software_version=version,
+        ),
+        acs_url=data[CONF_ACS_URL],
+        acs_username=data.get(CONF_USERNAME, ""),
+        acs_password=data.get(CONF_PASSWORD, ""),
+        verify_tls=data.get(CONF_VERIFY_SSL, True),
+        ca_pem=data.get(CONF_CA_CERTIFICATE) or None,
+        root=RootObject(identity.get(CONF_ROOT, RootObject.DEVICE)),
+        periodic_inform_interval=options.get(
+            CONF_PERIODIC_INFORM_INTERVAL, DEFAULT_PERIODIC_INFORM_INTERVAL
+        ),
+        connection_request_port=options.get(CONF_CR_PORT, DEFAULT_CR_PORT),
+        connection_request_host=options.get(CONF_CR_HOST) or None,
+        user_agent=f"HomeAssistant/{HA_VERSION} tr069/{version}",
+    )

@@ -1,0 +1,28 @@
+"""Constants of the TR-069 integration."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "tr069"
+
+CONF_ACS_URL: Final = "acs_url"
+CONF_VERIFY_SSL: Final = "verify_ssl"
+CONF_CA_CERTIFICATE: Final = "ca_certificate"
+CONF_PERIODIC_INFORM_INTERVAL: Final = "periodic_inform_interval"
+CONF_CR_PORT: Final = "connection_request_port"
+CONF_CR_HOST: Final = "connection_request_host"
+CONF_IDENTITY: Final = "identity"
+CONF_MANUFACTURER: Final = "manufacturer"
+CONF_OUI: Final = "oui"
+CONF_PRODUCT_CLASS: Final = "product_class"
+CONF_SERIAL_NUMBER: Final = "serial_number"
+CONF_ROOT: Final = "data_model_root"
+CONF_ALLOW_RESTART: Final = "allow_home_assistant_restart"
+
+DEFAULT_MANUFACTURER: Final = "Home Assistant"
+DEFAULT_OUI: Final = "FFFFFF"
+DEFAULT_PRODUCT_CLASS: Final = "HomeAssistant"
+DEFAULT_MODEL_NAME: Final = "Home Assistant TR-069 gateway"
+DEFAULT_PERIODIC_INFORM_INTERVAL: Final = 300
+DEFAULT_CR_PORT: Final = 7547

@@ -1,0 +1,430 @@
+"""The runtime data model: a tree of objects, tables of instances and parameters.
+
+Every path is indexed, so lookups are O(1) and a partial path walks only its
+own subtree. All value changes go through this class, which tells listeners
+what changed and who changed it; that is what drives notifications and
+persistence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+import logging
+from typing import Any
+
+from ..faults import CwmpFault, FaultCode, ParameterFault
+from .spec import ObjectSpec, ParameterSpec
+from .types import Value, xsd_local_name
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Source(StrEnum):
+    """Who made a change: the ACS (through an RPC) or the CPE itself."""
+
+    ACS = "acs"
+    LOCAL = "local"
+
+
+class ChangeKind(StrEnum):
+    """What happened to a path."""
+
+    VALUE = "value"
+    ADDED = "added"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change of the data model, as listeners receive it."""
+
+    kind: ChangeKind
+    path: str
+    source: Source
+    old: Value | None = None
+    new: Value | None = None
+
+
+type Listener = Callable[[list[Change]], None]
+type Validator = Callable[["ParameterNode", Value], None]
+type Getter = Callable[[], Value]
+
+
+class ParameterNode:
+    """A parameter instance."""
+
+    __slots__ = ("getter", "path", "schema_path", "spec", "value")
+
+    def __init__(self, path: str, spec: ParameterSpec, schema_path: str) -> None:
+        self.path = path
+        self.spec = spec
+        self.schema_path = schema_path
+        self.value: Value = spec.initial
+        self.getter: Getter | None = None
+
+    def current(self) -> Value:
+        """The value now (computed for dynamic parameters)."""
+        return self.getter() if self.getter is not None else self.value
+
+
+class ObjectNode:
+    """A single object or one instance of a table (``instance`` is its number)."""
+
+    __slots__ = ("children", "instance", "path", "schema_path", "spec")
+
+    def __init__(
+        self, path: str, spec: ObjectSpec, schema_path: str, instance: int | None = None
+    ) -> None:
+        self.path = path
+        self.spec = spec
+        self.schema_path = schema_path
+        self.instance = instance
+        self.children: dict[str, Node] = {}
+
+
+class TableNode:
+    """A multi-instance object: its path names the table, instances hang below."""
+
+    __slots__ = ("instances", "next_instance", "path", "schema_path", "spec")
+
+    def __init__(self, path: str, spec: ObjectSpec, schema_path: str) -> None:
+        self.path = path
+        self.spec = spec
+        self.schema_path = schema_path
+        self.instances: dict[int, ObjectNode] = {}
+        self.next_instance = 1
+
+
+type Node = ParameterNode | ObjectNode | TableNode
+
+
+def is_writable(node: Node) -> bool:
+    """GetParameterNames' Writable: settable parameter, addable table, deletable instance."""
+    if isinstance(node, ParameterNode):
+        return node.spec.writable
+    if isinstance(node, TableNode):
+        return node.spec.writable
+    return node.instance is not None and node.spec.writable
+
+
+class DataModel:
+    """A CWMP data model rooted at ``Device.`` or ``InternetGatewayDevice.``."""
+
+    def __init__(self, root: ObjectSpec) -> None:
+        self.root_name = root.name
+        self._root_spec = root
+        self._index: dict[str, Node] = {}
+        self._validators: dict[str, Validator] = {}
+        self._listeners: list[Listener] = []
+        self._getters: dict[str, Getter] = {}
+        self.root = self._build_object(f"{root.name}.", root, f"{root.name}.", None)
+
+    # ------------------------------------------------------------------ building
+    def _build_object(
+        self, path: str, spec: ObjectSpec, schema_path: str, instance: int | None
+    ) -> ObjectNode:
+        obj = ObjectNode(path, spec, schema_path, instance)
+        self._index[path] = obj
+        for child in spec.children:
+            if isinstance(child, ParameterSpec):
+                param = ParameterNode(path + child.name, child, schema_path + child.name)
+                param.getter = self._getters.get(param.schema_path)
+                obj.children[child.name] = param
+                self._index[param.path] = param
+            elif child.multi_instance:
+                table = TableNode(f"{path}{child.name}.", child, f"{schema_path}{child.name}.")
+                obj.children[child.name] = table
+                self._index[table.path] = table
+                if child.count_parameter:
+                    self._bind_count(obj, child.count_parameter, table)
+            else:
+                obj.children[child.name] = self._build_object(
+                    f"{path}{child.name}.", child, f"{schema_path}{child.name}.", None
+                )
+        return obj
+
+    @staticmethod
+    def _bind_count(obj: ObjectNode, name: str, table: TableNode) -> None:
+        counter = obj.children.get(name)
+        if not isinstance(counter, ParameterNode):
+            raise TypeError(f"{obj.path}{name} must be a parameter defined before its table")
+        counter.getter = lambda: len(table.instances)
+
+    def bind(self, schema_path: str, getter: Getter) -> None:
+        """Make a parameter dynamic: its value is computed by ``getter`` on each read.
+
+        ``schema_path`` uses ``{i}`` for instance numbers and applies to current
+        and future instances.
+        """
+        self._getters[schema_path] = getter
+        for node in self._index.values():
+            if isinstance(node, ParameterNode) and node.schema_path == schema_path:
+                node.getter = getter
+
+    def add_validator(self, schema_path: str, validator: Validator) -> None:
+        """Add a check beyond type and range; it raises ValueError to refuse a value."""
+        self._validators[schema_path] = validator
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every batch of changes; returns an unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        for listener in list(self._listeners):
+            listener(changes)
+
+    # ------------------------------------------------------------------ lookups
+    def node(self, path: str) -> Node | None:
+        """The node at an exact path (objects and tables end with a dot)."""
+        if path == "":
+            return self.root
+        return self._index.get(path)
+
+    def parameter(self, path: str) -> ParameterNode:
+        """The parameter at ``path``; fault 9005 when there is none."""
+        node = self._index.get(path)
+        if not isinstance(node, ParameterNode):
+            raise CwmpFault(FaultCode.INVALID_PARAMETER_NAME, f"no parameter {path}")
+        return node
+
+    def value(self, path: str) -> Value:
+        """The current value of a parameter (for the CPE itself: hidden values too)."""
+        return self.parameter(path).current()
+
+    def int_value(self, path: str) -> int:
+        """The value of an integer parameter."""
+        value = self.value(path)
+        assert isinstance(value, int)
+        return value
+
+    def text_value(self, path: str) -> str:
+        """The value of a string parameter."""
+        return str(self.value(path))
+
+    def resolve(self, path: str) -> Node:
+        """Node for a parameter name or a partial path; fault 9005 when invalid."""
+        node = self.node(path)
+        if node is None or (path.endswith(".") == isinstance(node, ParameterNode) and path):
+            raise CwmpFault(FaultCode.INVALID_PARAMETER_NAME, f"invalid name {path!r}")
+        return node
+
+    def parameters(self, path: str) -> Iterator[ParameterNode]:
+        """All parameters named by a parameter name or below a partial path, in order."""
+        node = self.resolve(path)
+        if isinstance(node, ParameterNode):
+            yield node
+        else:
+            yield from _walk_parameters(node)
+
+    def names(self, path: str, next_level: bool) -> list[tuple[str, bool]]:
+        """GetParameterNames: (name, writable) pairs for a path and NextLevel."""
+        node = self.resolve(path)
+        if isinstance(node, ParameterNode):
+            if next_level:
+                raise CwmpFault(
+                    FaultCode.INVALID_ARGUMENTS, "NextLevel must be false for a parameter name"
+                )
+            return [(node.path, node.spec.writable)]
+        if path == "" and next_level:
+            return [(self.root.path, False)]
+        if next_level:
+            return [(child.path, is_writable(child)) for child in _children(node)]
+        return [(item.path, is_writable(item)) for item in _walk(node)]
+
+    # ------------------------------------------------------------------ writes
+    def set_values(
+        self, items: Sequence[tuple[str, str, str | None]], source: Source = Source.ACS
+    ) -> list[Change]:
+        """SetParameterValues semantics: check every item, then apply all or none.
+
+        ``items`` holds ``(name, wire text, xsi:type or None)``. Faults carry one
+        ParameterFault per failing parameter under an overall 9003.
+        """
+        faults: list[ParameterFault] = []
+        checked: list[tuple[ParameterNode, Value]] = []
+        seen: set[str] = set()
+        for name, text, xsi_type in items:
+            if name in seen:
+                raise CwmpFault(FaultCode.INVALID_ARGUMENTS, f"{name} appears more than once")
+            seen.add(name)
+            try:
+                checked.append(self._check_write(name, text, xsi_type, source))
+            except CwmpFault as fault:
+                faults.append(ParameterFault(name, fault.code, fault.message))
+        if faults:
+            raise CwmpFault(FaultCode.INVALID_ARGUMENTS, parameter_faults=tuple(faults))
+        return self._apply(checked, source)
+
+    def _check_write(
+        self, name: str, text: str, xsi_type: str | None, source: Source
+    ) -> tuple[ParameterNode, Value]:
+        node = self._index.get(name)
+        if not isinstance(node, ParameterNode):
+            raise CwmpFault(FaultCode.INVALID_PARAMETER_NAME, f"no parameter {name}")
+        if source is Source.ACS and (not node.spec.writable or node.getter is not None):
+            raise CwmpFault(FaultCode.NON_WRITABLE_PARAMETER)
+        if xsi_type and xsd_local_name(xsi_type) != node.spec.type.value:
+            raise CwmpFault(
+                FaultCode.INVALID_PARAMETER_TYPE,
+                f"{name} is {node.spec.type.xsd}, not {xsi_type}",
+            )
+        try:
+            value = node.spec.parse(text)
+            validator = self._validators.get(node.schema_path)
+            if validator is not None:
+                validator(node, value)
+        except ValueError as err:
+            raise CwmpFault(FaultCode.INVALID_PARAMETER_VALUE, f"{name}: {err}") from err
+        return node, value
+
+    def set_local(self, path: str, value: Value) -> list[Change]:
+        """A change made by the CPE itself (read-only parameters included)."""
+        node = self.parameter(path)
+        node.spec.check(value)
+        return self._apply([(node, value)], Source.LOCAL)
+
+    def set_many_local(
+        self, values: Mapping[str, Value], source: Source = Source.LOCAL
+    ) -> list[Change]:
+        """Several changes as one batch, bypassing access rules (one notification)."""
+        checked: list[tuple[ParameterNode, Value]] = []
+        for path, value in values.items():
+            node = self.parameter(path)
+            node.spec.check(value)
+            checked.append((node, value))
+        return self._apply(checked, source)
+
+    def _apply(self, checked: list[tuple[ParameterNode, Value]], source: Source) -> list[Change]:
+        changes = []
+        for node, value in checked:
+            old = node.value
+            node.value = value
+            if old != value or type(old) is not type(value):
+                changes.append(Change(ChangeKind.VALUE, node.path, source, old, value))
+        self._notify(changes)
+        return changes
+
+    # ------------------------------------------------------------------ instances
+    def table(self, path: str) -> TableNode:
+        """The table at ``path`` (ending with a dot); fault 9005 otherwise."""
+        node = self._index.get(path)
+        if not isinstance(node, TableNode):
+            raise CwmpFault(FaultCode.INVALID_PARAMETER_NAME, f"{path} is not a table")
+        return node
+
+    def add_instance(
+        self, table_path: str, source: Source = Source.ACS, number: int | None = None
+    ) -> ObjectNode:
+        """Create an instance; its number is never reused, even after deletion."""
+        table = self.table(table_path)
+        if source is Source.ACS and not table.spec.writable:
+            raise CwmpFault(FaultCode.REQUEST_DENIED, f"{table_path} does not accept AddObject")
+        limit = table.spec.max_entries
+        if limit is not None and len(table.instances) >= limit:
+            raise CwmpFault(FaultCode.RESOURCES_EXCEEDED, f"{table_path} is full ({limit})")
+        if number is None:
+            number = table.next_instance
+        elif number in table.instances:
+            raise ValueError(f"{table_path}{number}. exists")
+        table.next_instance = max(table.next_instance, number + 1)
+        instance = self._build_object(
+            f"{table.path}{number}.", table.spec, f"{table.schema_path}{{i}}.", number
+        )
+        table.instances[number] = instance
+        self._notify([Change(ChangeKind.ADDED, instance.path, source)])
+        return instance
+
+    def delete_instance(self, path: str, source: Source = Source.ACS) -> None:
+        """Delete a table instance and everything below it."""
+        node = self._index.get(path)
+        if not isinstance(node, ObjectNode) or node.instance is None:
+            raise CwmpFault(FaultCode.INVALID_PARAMETER_NAME, f"{path} is not an instance")
+        if source is Source.ACS and not node.spec.writable:
+            raise CwmpFault(FaultCode.REQUEST_DENIED, f"{path} does not accept DeleteObject")
+        table_path = path[: -len(f"{node.instance}.")]
+        table = self.table(table_path)
+        del table.instances[node.instance]
+        for item in _walk(node):
+            self._index.pop(item.path, None)
+        self._notify([Change(ChangeKind.DELETED, path, source)])
+
+    # ------------------------------------------------------------------ persistence
+    def export_state(self) -> dict[str, Any]:
+        """What must survive a restart: persisted values and table layouts."""
+        values: dict[str, str] = {}
+        tables: dict[str, dict[str, Any]] = {}
+        for node in _walk(self.root):
+            if isinstance(node, ParameterNode):
+                if node.spec.persisted and node.getter is None:
+                    values[node.path] = node.spec.type.to_text(node.value)
+            elif isinstance(node, TableNode):
+                tables[node.path] = {"next": node.next_instance, "instances": list(node.instances)}
+        return {"values": values, "tables": tables}
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        """Restore what export_state produced (unknown paths are skipped, not fatal)."""
+        tables: dict[str, Any] = state.get("tables", {})
+        for path in sorted(tables, key=lambda item: item.count(".")):
+            table = self._index.get(path)
+            if not isinstance(table, TableNode):
+                _LOGGER.warning("Stored table %s no longer exists in the data model", path)
+                continue
+            for number in tables[path].get("instances", []):
+                if number not in table.instances:
+                    self.add_instance(path, Source.LOCAL, int(number))
+            table.next_instance = max(table.next_instance, int(tables[path].get("next", 1)))
+        values: dict[str, str] = state.get("values", {})
+        restored: list[tuple[ParameterNode, Value]] = []
+        for path, text in values.items():
+            node = self._index.get(path)
+            if not isinstance(node, ParameterNode):
+                continue
+            try:
+                restored.append((node, node.spec.parse(text)))
+            except ValueError:
+                _LOGGER.warning("Stored value of %s is no longer valid; using the default", path)
+        self._apply(restored, Source.LOCAL)
+
+    def reset(self) -> None:
+        """Back to factory defaults; table instance numbers keep counting up."""
+        counters = {
+            node.path: node.next_instance
+            for node in _walk(self.root)
+            if isinstance(node, TableNode)
+        }
+        self._index.clear()
+        self.root = self._build_object(
+            f"{self.root_name}.", self._root_spec, f"{self.root_name}.", None
+        )
+        for path, counter in counters.items():
+            table = self._index.get(path)
+            if isinstance(table, TableNode):
+                table.next_instance = counter
+
+
+def _children(node: ObjectNode | TableNode) -> Iterator[Node]:
+    if isinstance(node, TableNode):
+        yield from node.instances.values()
+    else:
+        yield from node.children.values()
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    """The node and all its descendants, depth first, in data-model order."""
+    yield node
+    if not isinstance(node, ParameterNode):
+        for child in _children(node):
+            yield from _walk(child)
+
+
+def _walk_parameters(node: ObjectNode | TableNode) -> Iterator[ParameterNode]:
+    for child in _children(node):
+        if isinstance(child, ParameterNode):
+            yield child
+        else:
+            yield from _walk_parameters(child)

@@ -1,0 +1,44 @@
+"""ACS→CPE RPCs: one module per method, and the dispatcher that routes to them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+from ..faults import CwmpFault, FaultCode
+from ..soap import Envelope, fault_body
+from . import get_parameter_names, get_parameter_values, get_rpc_methods, set_parameter_values
+from .base import Rpc, RpcContext
+
+_LOGGER = logging.getLogger(__name__)
+
+RPCS: Final = {
+    rpc.name: rpc
+    for rpc in (
+        Rpc("GetRPCMethods", get_rpc_methods.handle),
+        Rpc("SetParameterValues", set_parameter_values.handle),
+        Rpc("GetParameterValues", get_parameter_values.handle),
+        Rpc("GetParameterNames", get_parameter_names.handle),
+    )
+}
+
+
+async def dispatch(envelope: Envelope, ctx: RpcContext) -> str:
+    """Carry out one ACS request; returns the response body or a SOAP Fault body."""
+    rpc = RPCS.get(envelope.method)
+    if rpc is None or rpc.name not in ctx.rpc_methods:
+        unsupported = CwmpFault(
+            FaultCode.METHOD_NOT_SUPPORTED, f"{envelope.method} is not supported"
+        )
+        return fault_body(unsupported)
+    try:
+        return await rpc.handle(envelope.body, ctx)
+    except CwmpFault as fault:
+        _LOGGER.debug("%s failed: %s %s", envelope.method, int(fault.code), fault.text)
+        return fault_body(fault)
+    except Exception:
+        _LOGGER.exception("Unexpected error while handling %s", envelope.method)
+        return fault_body(CwmpFault(FaultCode.INTERNAL_ERROR))
+
+
+__all__ = ["RPCS", "Rpc", "RpcContext", "dispatch"]

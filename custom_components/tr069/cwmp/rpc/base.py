@@ -1,0 +1,118 @@
+"""What every RPC handler shares: the context it works in and argument parsing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from ..faults import CwmpFault, FaultCode
+from ..xml import Node, children, escape, text_of
+
+if TYPE_CHECKING:
+    from ..datamodel import DataModel
+
+# Build big responses in slices so that the event loop is never blocked long.
+SLICE = 500
+
+
+class RpcContext(Protocol):
+    """The agent as RPC handlers see it."""
+
+    @property
+    def datamodel(self) -> DataModel:
+        """The CPE's data model."""
+
+    @property
+    def rpc_methods(self) -> tuple[str, ...]:
+        """The ACS→CPE methods this CPE carries out (for GetRPCMethods)."""
+
+    def set_parameter_key(self, key: str) -> None:
+        """Record the ParameterKey of a successful configuration change."""
+
+    async def persist(self) -> None:
+        """Save the agent's state now (before the response goes out)."""
+
+
+type Handler = Callable[[Node, RpcContext], Awaitable[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rpc:
+    """One ACS→CPE method: its name and its handler (which returns the response body)."""
+
+    name: str
+    handle: Handler
+
+
+def invalid(message: str) -> CwmpFault:
+    """Fault 9003 with a message saying which argument is wrong."""
+    return CwmpFault(FaultCode.INVALID_ARGUMENTS, message)
+
+
+def text_arg(body: Node, name: str, *, required: bool = True, strip: bool = True) -> str:
+    """A string argument; missing required arguments are fault 9003."""
+    if not isinstance(body, dict) or name not in body:
+        if required:
+            raise invalid(f"missing argument {name}")
+        return ""
+    value = body[name]
+    if isinstance(value, list):
+        raise invalid(f"argument {name} appears more than once")
+    if isinstance(value, dict) and any(not key.startswith(("@", "#")) for key in value):
+        raise invalid(f"argument {name} must be text")
+    text = text_of(value)
+    return text.strip() if strip else text
+
+
+def bool_arg(body: Node, name: str) -> bool:
+    """A boolean argument (``1``/``0``/``true``/``false``)."""
+    text = text_arg(body, name).lower()
+    if text in ("1", "true"):
+        return True
+    if text in ("0", "false"):
+        return False
+    raise invalid(f"argument {name} must be a boolean, not {text!r}")
+
+
+def int_arg(body: Node, name: str, *, minimum: int = 0, maximum: int = 2**32 - 1) -> int:
+    """An integer argument within bounds."""
+    text = text_arg(body, name)
+    try:
+        number = int(text)
+    except ValueError:
+        raise invalid(f"argument {name} must be an integer, not {text!r}") from None
+    if not minimum <= number <= maximum:
+        raise invalid(f"argument {name} must be within {minimum}..{maximum}")
+    return number
+
+
+def array_arg(body: Node, name: str, item: str) -> list[Node]:
+    """The items of an array argument (an absent or empty array gives [])."""
+    if not isinstance(body, dict) or name not in body:
+        raise invalid(f"missing argument {name}")
+    container = body[name]
+    if container is None or isinstance(container, str):
+        if isinstance(container, str) and container.strip():
+            raise invalid(f"argument {name} must be an array")
+        return []
+    if isinstance(container, list):
+        raise invalid(f"argument {name} appears more than once")
+    return children(container, item)
+
+
+async def in_slices[T](items: Iterable[T], render: Callable[[T], str]) -> list[str]:
+    """Render items to XML fragments, yielding to the event loop every SLICE items."""
+    out: list[str] = []
+    for count, item in enumerate(items, 1):
+        out.append(render(item))
+        if count % SLICE == 0:
+            await asyncio.sleep(0)
+    return out
+
+
+def struct(tag: str, **fields: str) -> str:
+    """A struct of text fields, escaped, in the order given."""
+    inner = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
+    return f"<{tag}>{inner}</{tag}>"

@@ -1,0 +1,34 @@
+"""GetParameterValues (A.3.2.2): full names and partial paths ending in a dot."""
+
+from __future__ import annotations
+
+from ..datamodel import ParameterNode
+from ..soap import array
+from ..xml import Node, escape, text_of
+from .base import RpcContext, array_arg, in_slices, invalid
+
+
+def render_value(node: ParameterNode) -> str:
+    """One ParameterValueStruct; hidden parameters (passwords) read as ""."""
+    spec = node.spec
+    value = "" if spec.hidden else escape(spec.type.to_text(node.current()))
+    return (
+        f"<ParameterValueStruct><Name>{escape(node.path)}</Name>"
+        f'<Value xsi:type="{spec.type.xsd}">{value}</Value></ParameterValueStruct>'
+    )
+
+
+async def handle(body: Node, ctx: RpcContext) -> str:
+    """Values of the named parameters; an unknown name is fault 9005."""
+    names = [text_of(item).strip() for item in array_arg(body, "ParameterNames", "string")]
+    nodes: list[ParameterNode] = []
+    for name in names:
+        if name and name[0] == ".":
+            raise invalid(f"invalid name {name!r}")
+        nodes.extend(ctx.datamodel.parameters(name))
+    items = await in_slices(nodes, render_value)
+    return (
+        "<cwmp:GetParameterValuesResponse>"
+        f"{array('ParameterList', 'cwmp:ParameterValueStruct', items)}"
+        "</cwmp:GetParameterValuesResponse>"
+    )

@@ -1,0 +1,246 @@
+"""HTTP transport to the ACS for one CWMP session.
+
+One ``AcsClient`` lives for one session: a single keep-alive TCP connection
+(GenieACS ties the Digest nonce to it), the ACS's cookies echoed, Basic or
+Digest answered when challenged, 302/307 redirects followed (at most 5) for the
+rest of the session, and every failure mapped to an :class:`AcsError` kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+import gzip
+import ssl
+from types import TracebackType
+from typing import Final, Self
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+
+from .auth import DigestClient, basic_header, parse_challenges
+
+MAX_REDIRECTS: Final = 5
+DEFAULT_TIMEOUT: Final = 30.0
+DEFAULT_MAX_BODY: Final = 4 * 1024 * 1024
+SOAP_CONTENT_TYPE: Final = 'text/xml; charset="utf-8"'
+
+
+class AcsErrorKind(StrEnum):
+    """Why talking to the ACS failed (also the config flow's error keys)."""
+
+    CANNOT_CONNECT = "cannot_connect"
+    TIMEOUT = "timeout"
+    TLS = "tls_error"
+    INVALID_AUTH = "invalid_auth"
+    BUSY = "acs_busy"
+    HTTP = "http_error"
+    NOT_ACS = "not_acs"
+    PROTOCOL = "protocol_error"
+
+
+class AcsError(Exception):
+    """A failed exchange with the ACS; ``kind`` says what went wrong."""
+
+    def __init__(self, kind: AcsErrorKind, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class AcsReply:
+    """One HTTP response from the ACS."""
+
+    status: int
+    body: bytes
+    content_type: str
+
+
+def build_ssl_context(verify: bool, ca_pem: str | None = None) -> ssl.SSLContext:
+    """TLS context: system trust store plus an optional CA, or no verification.
+
+    Loading certificates touches the disk: call this from an executor.
+    """
+    context = ssl.create_default_context()
+    if ca_pem:
+        context.load_verify_locations(cadata=ca_pem)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class AcsClient:
+    """POSTs of one CWMP session to the ACS."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        credentials: Callable[[], tuple[str, str]] = lambda: ("", ""),
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_body: int = DEFAULT_MAX_BODY,
+        user_agent: str = "tr069-home-assistant",
+        compress: bool = False,
+    ) -> None:
+        self.url = url
+        self._credentials = credentials
+        self._ssl = ssl_context
+        self._timeout = timeout
+        self._max_body = max_body
+        self._user_agent = user_agent
+        self.compress = compress
+        self._session: aiohttp.ClientSession | None = None
+        self._digest: DigestClient | None = None
+        self._basic = False
+        self.redirects = 0
+
+    async def __aenter__(self) -> Self:
+        connector = aiohttp.TCPConnector(limit=1, ssl=self._ssl if self._ssl else True)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
+            timeout=aiohttp.ClientTimeout(
+                total=None, connect=self._timeout, sock_read=self._timeout
+            ),
+            headers={"User-Agent": self._user_agent},
+            auto_decompress=True,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the connection."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def post(self, body: bytes | None) -> AcsReply:
+        """POST a SOAP envelope (or an empty body) and return the ACS's answer."""
+        challenged = False
+        while True:
+            reply, challenge = await self._post_once(body)
+            if challenge is None:
+                return reply
+            if challenged and "stale=true" not in challenge.replace(" ", "").lower():
+                raise AcsError(AcsErrorKind.INVALID_AUTH, "the ACS rejected the credentials")
+            self._answer_challenge(challenge)
+            challenged = True
+
+    async def _post_once(self, body: bytes | None) -> tuple[AcsReply, str | None]:
+        assert self._session is not None, "use AcsClient as an async context manager"
+        headers = self._headers(body)
+        data = body or b""
+        if body and self.compress:
+            data = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
+        try:
+            async with self._session.post(
+                self.url, data=data, headers=headers, allow_redirects=False
+            ) as response:
+                return await self._handle(response, body)
+        except aiohttp.ClientConnectorCertificateError as err:
+            raise AcsError(AcsErrorKind.TLS, f"TLS certificate not trusted: {err}") from err
+        except aiohttp.ClientSSLError as err:
+            raise AcsError(AcsErrorKind.TLS, f"TLS failure: {err}") from err
+        except aiohttp.ClientConnectorError as err:
+            raise AcsError(AcsErrorKind.CANNOT_CONNECT, f"cannot connect: {err}") from err
+        except TimeoutError as err:
+            raise AcsError(AcsErrorKind.TIMEOUT, "no answer from the ACS in time") from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise AcsError(AcsErrorKind.CANNOT_CONNECT, f"connection broken: {err}") from err
+
+    async def _handle(
+        self, response: aiohttp.ClientResponse, body: bytes | None
+    ) -> tuple[AcsReply, str | None]:
+        status = response.status
+        if status == 415 and self.compress:
+            self.compress = False
+            return await self._post_once(body)
+        if status == 401:
+            await response.read()
+            challenge = response.headers.get("WWW-Authenticate", "")
+            if not challenge:
+                raise AcsError(AcsErrorKind.INVALID_AUTH, "401 without a challenge")
+            return AcsReply(401, b"", ""), challenge
+        if status in (301, 302, 303, 307, 308):
+            return await self._redirect(response, body), None
+        if status == 503:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise AcsError(AcsErrorKind.BUSY, "the ACS answered 503", retry_after)
+        if status not in (200, 204):
+            raise AcsError(AcsErrorKind.HTTP, f"the ACS answered HTTP {status}")
+        content = await self._read(response)
+        return AcsReply(status, content, response.headers.get("Content-Type", "")), None
+
+    def _headers(self, body: bytes | None) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if body:
+            headers["Content-Type"] = SOAP_CONTENT_TYPE
+            headers["SOAPAction"] = ""
+        if self._digest is not None:
+            parts = urlsplit(self.url)
+            uri = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            headers["Authorization"] = self._digest.header("POST", uri)
+        elif self._basic:
+            headers["Authorization"] = basic_header(*self._credentials())
+        return headers
+
+    def _answer_challenge(self, header: str) -> None:
+        challenges = parse_challenges(header)
+        if "digest" in challenges:
+            client = DigestClient(*self._credentials(), challenges["digest"])
+            if client.supported:
+                self._digest = client
+                self._basic = False
+                return
+        if "basic" in challenges:
+            self._digest = None
+            self._basic = True
+            return
+        raise AcsError(AcsErrorKind.INVALID_AUTH, f"unsupported authentication: {header}")
+
+    async def _redirect(self, response: aiohttp.ClientResponse, body: bytes | None) -> AcsReply:
+        location = response.headers.get("Location")
+        await response.read()
+        if response.status not in (302, 307) or not location:
+            raise AcsError(AcsErrorKind.HTTP, f"unexpected redirect {response.status}")
+        self.redirects += 1
+        if self.redirects > MAX_REDIRECTS:
+            raise AcsError(AcsErrorKind.HTTP, "too many redirects")
+        self.url = urljoin(self.url, location)
+        self._digest = None
+        self._basic = False
+        return await self.post(body)
+
+    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
+        length = response.content_length
+        if length is not None and length > self._max_body:
+            raise AcsError(AcsErrorKind.PROTOCOL, f"answer of {length} bytes is too large")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > self._max_body:
+                raise AcsError(AcsErrorKind.PROTOCOL, "answer too large")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None

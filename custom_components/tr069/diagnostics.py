@@ -1,0 +1,46 @@
+"""Diagnostics: settings, agent status and the data model, secrets redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_CA_CERTIFICATE
+from .coordinator import Tr069ConfigEntry
+
+TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, CONF_CA_CERTIFICATE}
+_REDACTED_PARAMETERS = ("Username", "Password", "ConnectionRequestURL")
+
+
+def _parameter_values(entry: Tr069ConfigEntry) -> dict[str, str]:
+    datamodel = entry.runtime_data.agent.datamodel
+    values = {}
+    for node in datamodel.parameters(""):
+        if node.spec.hidden or node.path.endswith(_REDACTED_PARAMETERS):
+            values[node.path] = "**REDACTED**"
+        else:
+            values[node.path] = node.spec.type.to_text(node.current())
+    return values
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: Tr069ConfigEntry
+) -> dict[str, Any]:
+    """Diagnostics of a config entry."""
+    agent = entry.runtime_data.agent
+    state = agent.export_state()
+    return {
+        "entry": {
+            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "options": dict(entry.options),
+        },
+        "status": async_redact_data(asdict(agent.status), {"connection_request_url"}),
+        "pending_events": state["events"],
+        "retry_count": state["retry_count"],
+        "namespace": state["namespace"],
+        "parameters": _parameter_values(entry),
+    }
