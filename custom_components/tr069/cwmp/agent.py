@@ -129,7 +129,7 @@ class CpeAgent:
             self._wake.clear()
             now = self._clock()
             self._raise_due_events(now)
-            if self._has_work() and (self._retry_at is None or now >= self._retry_at):
+            if self._has_work() and self._may_attempt(now):
                 await self.run_session()
                 continue
             await self._sleep_until(self._next_deadline())
@@ -264,6 +264,18 @@ class CpeAgent:
 
     def _has_work(self) -> bool:
         return len(self._events) > 0 or bool(self._cpe_requests())
+
+    def _may_attempt(self, now: float) -> bool:
+        """Outside a back-off wait; or the ACS itself asked for a session.
+
+        New events wait for the back-off (it is not reset), except a Connection
+        Request: the ACS that sent it is reachable and waiting for the session.
+        """
+        return (
+            self._retry_at is None
+            or now >= self._retry_at
+            or EventCode.CONNECTION_REQUEST in self._events
+        )
 
     def _next_deadline(self) -> float:
         deadline = self._periodic_at

@@ -127,6 +127,7 @@ class DataModel:
     ) -> ObjectNode:
         obj = ObjectNode(path, spec, schema_path, instance)
         self._index[path] = obj
+        counted: list[tuple[str, TableNode]] = []
         for child in spec.children:
             if isinstance(child, ParameterSpec):
                 param = ParameterNode(path + child.name, child, schema_path + child.name)
@@ -138,18 +139,20 @@ class DataModel:
                 obj.children[child.name] = table
                 self._index[table.path] = table
                 if child.count_parameter:
-                    self._bind_count(obj, child.count_parameter, table)
+                    counted.append((child.count_parameter, table))
             else:
                 obj.children[child.name] = self._build_object(
                     f"{path}{child.name}.", child, f"{schema_path}{child.name}.", None
                 )
+        for name, table in counted:
+            self._bind_count(obj, name, table)
         return obj
 
     @staticmethod
     def _bind_count(obj: ObjectNode, name: str, table: TableNode) -> None:
         counter = obj.children.get(name)
         if not isinstance(counter, ParameterNode):
-            raise TypeError(f"{obj.path}{name} must be a parameter defined before its table")
+            raise TypeError(f"{obj.path}{name} must be a parameter of the same object")
         counter.getter = lambda: len(table.instances)
 
     def bind(self, schema_path: str, getter: Getter) -> None:

@@ -135,9 +135,8 @@ def format_datetime(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(UTC)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ").replace("000Z", "Z")
-    return f"{value.year:04d}-{value:%m-%dT%H:%M:%S}Z"
+    fraction = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
+    return f"{value.year:04d}-{value:%m-%dT%H:%M:%S}{fraction}Z"
 
 
 def xsd_local_name(xsi_type: str) -> str:

@@ -1,0 +1,1 @@
+"""Tests of the TR-069 integration."""

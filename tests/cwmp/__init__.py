@@ -1,0 +1,1 @@
+"""Tests of the CWMP protocol core (plain asyncio, no Home Assistant)."""

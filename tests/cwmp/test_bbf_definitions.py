@@ -1,0 +1,92 @@
+"""Every parameter definition matches the Broadband Forum's data-model XML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+import pytest
+
+from custom_components.tr069.cwmp.datamodel import (
+    ActiveNotify,
+    ObjectSpec,
+    ParameterSpec,
+    RootObject,
+    root_spec,
+)
+from tests.shared_material import datamodels_dir
+
+FILES = {
+    RootObject.DEVICE: "tr-181-2-17-0-cwmp-full.xml",
+    RootObject.INTERNET_GATEWAY_DEVICE: "tr-098-1-8-0-full.xml",
+}
+
+
+def bbf_parameters(root: RootObject) -> dict[str, etree._Element]:
+    document = etree.parse(str(datamodels_dir() / FILES[root]))
+    data_types = {
+        element.get("name"): element for element in document.getroot().iter("{*}dataType")
+    }
+    parameters = {}
+    for obj in document.getroot().iter("{*}object"):
+        for parameter in obj.findall("{*}parameter"):
+            parameters[f"{obj.get('name')}{parameter.get('name')}"] = parameter
+    parameters["__types__"] = data_types  # type: ignore[assignment]
+    return parameters
+
+
+def ours(spec: ObjectSpec, prefix: str = "") -> dict[str, ParameterSpec]:
+    found: dict[str, ParameterSpec] = {}
+    path = f"{prefix}{spec.name}."
+    for child in spec.children:
+        if isinstance(child, ParameterSpec):
+            found[path + child.name] = child
+        else:
+            found.update(ours(child, path))
+    return found
+
+
+def syntax_of(parameter: etree._Element, data_types: dict[str, etree._Element]) -> etree._Element:
+    syntax = parameter.find("{*}syntax")
+    kind = next(
+        child for child in syntax if isinstance(child.tag, str) and "default" not in child.tag
+    )
+    while etree.QName(kind).localname == "dataType":
+        base = data_types[kind.get("ref")]
+        while base.find("{*}string") is None and base.get("base"):
+            base = data_types[base.get("base")]
+        kind = next(child for child in base if etree.QName(child).localname != "description")
+    return kind
+
+
+@pytest.mark.parametrize("root", list(RootObject))
+def test_standard_parameters_match_bbf(root: RootObject) -> None:
+    bbf = bbf_parameters(root)
+    data_types = bbf.pop("__types__")
+    for path, spec in ours(root_spec(root)).items():
+        assert path in bbf, f"{path} is not in {FILES[root]}"
+        parameter = bbf[path]
+        kind = syntax_of(parameter, data_types)  # type: ignore[arg-type]
+        assert etree.QName(kind).localname == spec.type.value, path
+        assert (parameter.get("access") == "readWrite") == spec.writable, path
+        assert (parameter.get("forcedInform") == "true") == spec.forced_inform, path
+        active = parameter.get("activeNotify", "normal")
+        assert ActiveNotify(active) is spec.active_notify, path
+        hidden = parameter.find("{*}syntax").get("hidden") == "true"
+        assert hidden == spec.hidden, path
+        size = kind.find("{*}size")
+        if size is not None:
+            assert spec.max_length == int(size.get("maxLength")), path
+        value_range = kind.find("{*}range")
+        if value_range is not None:
+            minimum = value_range.get("minInclusive")
+            maximum = value_range.get("maxInclusive")
+            assert spec.minimum == (int(minimum) if minimum else None), path
+            assert spec.maximum == (int(maximum) if maximum else None), path
+        pattern = kind.find("{*}pattern")
+        if pattern is not None:
+            assert spec.pattern == pattern.get("value"), path
+
+
+def test_data_models_are_where_the_tests_expect_them() -> None:
+    assert isinstance(datamodels_dir(), Path)
