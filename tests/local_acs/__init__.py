@@ -1,0 +1,1 @@
+"""Tests of the local ACS (the test peer in /local_acs)."""
