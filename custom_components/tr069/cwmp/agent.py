@@ -13,6 +13,7 @@ from collections.abc import Callable
 import contextlib
 from dataclasses import replace
 from datetime import UTC, datetime
+import functools
 import logging
 import math
 import random
@@ -37,11 +38,13 @@ from .network import connection_request_url, local_address_towards
 from .retry import retry_wait
 from .rpc import RPCS, dispatch
 from .rpc.inform import DeviceId, inform_body
+from .rpc.transfer_complete import transfer_complete_body
 from .schedule import next_periodic_inform
 from .session import CpeRequest, CwmpSession, MessageObserver, SessionResult
 from .soap import CWMP_1_0, CWMP_NAMESPACES, Envelope
 from .state import StateStore
 from .status import AgentStatus, SessionOutcome
+from .transfers import TransferManager
 from .transport import AcsClient, AcsErrorKind, build_ssl_context
 
 _LOGGER = logging.getLogger(__name__)
@@ -91,6 +94,12 @@ class CpeAgent:
         self._cr_path = secrets.token_urlsafe(18)
         self._in_session = False
         self.status = AgentStatus(acs_url=config.acs_url)
+        self.transfers = TransferManager(
+            on_change=self._on_transfers_changed,
+            ssl_context=self._ssl_context,
+            clock=clock,
+            timeout=config.timeout,
+        )
 
     # ----------------------------------------------------------------- lifecycle
     async def setup(self) -> None:
@@ -124,7 +133,12 @@ class CpeAgent:
         await self.persist()
 
     async def run(self) -> None:
-        """The agent's main loop: runs sessions when there is work, forever."""
+        """The agent's main loop: sessions and transfers, forever."""
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.transfers.run(), name="tr069 transfers")
+            await self._session_loop()
+
+    async def _session_loop(self) -> None:
         while True:
             self._wake.clear()
             now = self._clock()
@@ -161,6 +175,7 @@ class CpeAgent:
         namespace = state.get("namespace", CWMP_1_0)
         self._namespace = namespace if namespace in CWMP_NAMESPACES else CWMP_1_0
         self._cr_path = state.get("cr_path") or self._cr_path
+        self.transfers.restore(state.get("transfers", []))
 
     def export_state(self) -> dict[str, Any]:
         """Everything that must survive a restart, JSON-serialisable."""
@@ -172,6 +187,7 @@ class CpeAgent:
             "bootstrapped_url": self._bootstrapped_url,
             "namespace": self._namespace,
             "cr_path": self._cr_path,
+            "transfers": self.transfers.to_json(),
             "user_settings": self.config.management_settings(),
         }
 
@@ -233,6 +249,7 @@ class CpeAgent:
             if name == "URL" and change.new != self._bootstrapped_url:
                 _LOGGER.info("ACS URL changed to %s: BOOTSTRAP follows", change.new)
                 self._events.bootstrap()
+                self.transfers.clear()
                 self._update_status(acs_url=str(change.new))
                 self.wake()
             elif name in _PERIODIC_SETTINGS:
@@ -263,7 +280,7 @@ class CpeAgent:
             self._reschedule_periodic(now)
 
     def _has_work(self) -> bool:
-        return len(self._events) > 0 or bool(self._cpe_requests())
+        return len(self._events) > 0 or bool(self.transfers.completed())
 
     def _may_attempt(self, now: float) -> bool:
         """Outside a back-off wait; or the ACS itself asked for a session.
@@ -299,6 +316,7 @@ class CpeAgent:
     async def run_session(self) -> SessionResult:
         """Run one session with the pending events and requests."""
         url = self.acs_url
+        self._raise_transfer_events()
         events = self._events.take_for_inform()
         client = AcsClient(
             url,
@@ -341,8 +359,25 @@ class CpeAgent:
             self._forced_inform,
         )
 
+    def _raise_transfer_events(self) -> None:
+        """Finished transfers announce their TransferComplete in the Inform."""
+        for transfer in self.transfers.completed():
+            self._events.add(Event(EventCode.TRANSFER_COMPLETE))
+            self._events.add(Event(f"M {transfer.method}", transfer.command_key))
+
     def _cpe_requests(self) -> list[CpeRequest]:
-        return []
+        return [
+            CpeRequest(
+                "TransferComplete",
+                transfer_complete_body(transfer),
+                functools.partial(self.transfers.acknowledge, transfer),
+            )
+            for transfer in self.transfers.completed()
+        ]
+
+    def _on_transfers_changed(self) -> None:
+        self._schedule_save()
+        self.wake()
 
     def _acs_credentials(self) -> tuple[str, str]:
         return (
@@ -422,6 +457,10 @@ class CpeAgent:
     def rpc_methods(self) -> tuple[str, ...]:
         """The ACS→CPE methods this CPE carries out."""
         return tuple(RPCS)
+
+    def clock(self) -> float:
+        """Now, in epoch seconds."""
+        return self._clock()
 
     def set_parameter_key(self, key: str) -> None:
         """Record the ParameterKey of a successful change (made by the ACS)."""

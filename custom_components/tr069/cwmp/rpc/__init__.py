@@ -7,7 +7,13 @@ from typing import Final
 
 from ..faults import CwmpFault, FaultCode
 from ..soap import Envelope, fault_body
-from . import get_parameter_names, get_parameter_values, get_rpc_methods, set_parameter_values
+from . import (
+    download,
+    get_parameter_names,
+    get_parameter_values,
+    get_rpc_methods,
+    set_parameter_values,
+)
 from .base import Rpc, RpcContext
 
 _LOGGER = logging.getLogger(__name__)
@@ -19,6 +25,7 @@ RPCS: Final = {
         Rpc("SetParameterValues", set_parameter_values.handle),
         Rpc("GetParameterValues", get_parameter_values.handle),
         Rpc("GetParameterNames", get_parameter_names.handle),
+        Rpc("Download", download.handle),
     )
 }
 

@@ -12,6 +12,7 @@ from ..xml import Node, children, escape, text_of
 
 if TYPE_CHECKING:
     from ..datamodel import DataModel
+    from ..transfers import TransferManager
 
 # Build big responses in slices so that the event loop is never blocked long.
 SLICE = 500
@@ -27,6 +28,13 @@ class RpcContext(Protocol):
     @property
     def rpc_methods(self) -> tuple[str, ...]:
         """The ACS→CPE methods this CPE carries out (for GetRPCMethods)."""
+
+    @property
+    def transfers(self) -> TransferManager:
+        """The queue of file transfers."""
+
+    def clock(self) -> float:
+        """Now, in epoch seconds (the agent's clock)."""
 
     def set_parameter_key(self, key: str) -> None:
         """Record the ParameterKey of a successful configuration change."""

@@ -1,0 +1,155 @@
+"""Headless CPE runner: ``scripts/cpe`` (operators, benchmarks, debugging).
+
+The same agent as in Home Assistant, with its state in a JSON file::
+
+    scripts/cpe --acs-url URL --state-dir DIR [--serial SN] [--oui OUI]
+                [--product-class PC] [--root Device|InternetGatewayDevice]
+                [--cr-port N] [--cr-host H] [--soap-log DIR] [--once]
+
+ACS credentials come from the environment (``TR069_ACS_USERNAME``,
+``TR069_ACS_PASSWORD``) so that they never show in a process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+import contextlib
+import itertools
+import logging
+import os
+from pathlib import Path
+import re
+import signal
+import sys
+
+from .agent import CpeAgent
+from .config import AgentConfig, Identity
+from .datamodel import RootObject
+from .state import JsonFileStateStore
+
+_LOGGER = logging.getLogger(__name__)
+_METHOD = re.compile(rb"<(?:[\w-]+:)?Body>\s*<(?:[\w-]+:)?(\w+)")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line (keep it stable: operators' scripts rely on it)."""
+    parser = argparse.ArgumentParser(prog="scripts/cpe", description=__doc__.splitlines()[0])
+    parser.add_argument("--acs-url", required=True, help="CWMP URL of the ACS")
+    parser.add_argument("--state-dir", required=True, type=Path, help="where state is kept")
+    parser.add_argument("--serial", default="HEADLESS0001", help="DeviceInfo.SerialNumber")
+    parser.add_argument("--oui", default="FFFFFF", help="ManufacturerOUI (6 upper-case hex)")
+    parser.add_argument("--product-class", default="HomeAssistant", help="ProductClass")
+    parser.add_argument(
+        "--root", choices=[root.value for root in RootObject], default=RootObject.DEVICE.value
+    )
+    parser.add_argument("--cr-port", type=int, default=7547, help="Connection Request port")
+    parser.add_argument("--cr-host", help="advertised host[:port] for Connection Requests")
+    parser.add_argument("--soap-log", type=Path, help="write every envelope to this folder")
+    parser.add_argument("--once", action="store_true", help="run one session and exit")
+    return parser.parse_args(argv)
+
+
+class SoapLog:
+    """Numbered files, one per message, written off the event loop in order."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._numbers = itertools.count(1)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="soap-log")
+
+    def __call__(self, direction: str, message: bytes) -> None:
+        """Record one message (``out`` = CPE→ACS, ``in`` = ACS→CPE)."""
+        match = _METHOD.search(message)
+        name = match.group(1).decode() if match else "empty"
+        path = self._folder / f"{next(self._numbers):04d}-{direction}-{name}.xml"
+        self._writer.submit(self._write, path, message)
+
+    def _write(self, path: Path, message: bytes) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(message)
+
+    def close(self) -> None:
+        """Finish pending writes."""
+        self._writer.shutdown(wait=True)
+
+
+def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
+    """The agent for the command line."""
+    config = AgentConfig(
+        identity=Identity(
+            manufacturer="Home Assistant",
+            oui=args.oui,
+            product_class=args.product_class,
+            serial_number=args.serial,
+            model_name="Home Assistant TR-069 gateway (headless)",
+            software_version=_version(),
+        ),
+        acs_url=args.acs_url,
+        acs_username=os.environ.get("TR069_ACS_USERNAME", ""),
+        acs_password=os.environ.get("TR069_ACS_PASSWORD", ""),
+        ca_pem=_read_ca(os.environ.get("TR069_CA_FILE")),
+        root=RootObject(args.root),
+        connection_request_port=args.cr_port,
+        connection_request_host=args.cr_host,
+        user_agent=f"tr069-headless/{_version()}",
+    )
+    return CpeAgent(config, JsonFileStateStore(args.state_dir / "state.json"), observer=observer)
+
+
+def _version() -> str:
+    manifest = Path(__file__).resolve().parent.parent / "manifest.json"
+    match = re.search(r'"version":\s*"([^"]+)"', manifest.read_text(encoding="utf-8"))
+    return match.group(1) if match else "0"
+
+
+def _read_ca(path: str | None) -> str | None:
+    return Path(path).read_text(encoding="utf-8") if path else None
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Run the agent; with ``--once`` return 0 when the session succeeded."""
+    soap_log = SoapLog(args.soap_log) if args.soap_log else None
+    agent = build_agent(args, soap_log)
+    try:
+        await agent.setup()
+    except OSError as err:
+        _LOGGER.error("Cannot listen for Connection Requests on port %s: %s", args.cr_port, err)  # noqa: TRY400
+        return 2
+    try:
+        if args.once:
+            result = await agent.run_once()
+            if result.error:
+                _LOGGER.error("Session failed: %s", result.error)
+            return 0 if result.success else 1
+        await _run_until_signal(agent)
+        return 0
+    finally:
+        await agent.shutdown()
+        if soap_log is not None:
+            soap_log.close()
+
+
+async def _run_until_signal(agent: CpeAgent) -> None:
+    loop = asyncio.get_running_loop()
+    task = loop.create_task(agent.run())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("TR069_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
