@@ -6,15 +6,13 @@ import pytest
 
 from custom_components.tr069.cwmp.faults import CwmpFault, FaultCode, ParameterFault
 from custom_components.tr069.cwmp.soap import (
-    CWMP_1_0,
-    CWMP_1_1,
-    CWMP_1_2,
     SoapError,
     array,
     decode,
     encode,
     fault_body,
 )
+from custom_components.tr069.cwmp.versions import CWMP_1_0, CWMP_1_1, CWMP_1_2
 from custom_components.tr069.cwmp.xml import children, text_of
 
 
@@ -169,11 +167,12 @@ def test_fault_body_lists_parameter_faults() -> None:
         FaultCode.INVALID_ARGUMENTS,
         parameter_faults=(ParameterFault("Device.X", FaultCode.INVALID_PARAMETER_NAME),),
     )
-    body = fault_body(fault)
+    body = fault_body(fault, CWMP_1_0)
     assert "<faultcode>Client</faultcode>" in body
     assert "<FaultCode>9003</FaultCode><FaultString>Invalid arguments</FaultString>" in body
     assert "<ParameterName>Device.X</ParameterName><FaultCode>9005</FaultCode>" in body
-    assert "<faultcode>Server</faultcode>" in fault_body(CwmpFault(FaultCode.INTERNAL_ERROR))
+    internal = fault_body(CwmpFault(FaultCode.INTERNAL_ERROR), CWMP_1_0)
+    assert "<faultcode>Server</faultcode>" in internal
 
 
 def test_control_characters_never_break_an_envelope() -> None:

@@ -41,11 +41,12 @@ from .rpc.inform import DeviceId, inform_body
 from .rpc.transfer_complete import transfer_complete_body
 from .schedule import next_periodic_inform
 from .session import CpeRequest, CwmpSession, MessageObserver, SessionResult
-from .soap import CWMP_1_0, CWMP_NAMESPACES, Envelope
+from .soap import Envelope
 from .state import StateStore
 from .status import AgentStatus, SessionOutcome
 from .transfers import TransferManager
 from .transport import AcsClient, AcsErrorKind, build_ssl_context
+from .versions import CWMP_1_0, CWMP_NAMESPACES
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -369,7 +370,7 @@ class CpeAgent:
         return [
             CpeRequest(
                 "TransferComplete",
-                transfer_complete_body(transfer),
+                functools.partial(transfer_complete_body, transfer),
                 functools.partial(self.transfers.acknowledge, transfer),
             )
             for transfer in self.transfers.completed()

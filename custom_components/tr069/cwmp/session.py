@@ -16,8 +16,9 @@ import secrets
 from typing import Final
 
 from .faults import CwmpFault, FaultCode
-from .soap import CWMP_1_0, Envelope, SoapError, client_fault_body, decode, encode, fault_body
+from .soap import Envelope, SoapError, client_fault_body, decode, encode, fault_body
 from .transport import AcsClient, AcsError, AcsErrorKind, AcsReply
+from .versions import CWMP_1_0
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class CpeRequest:
     """A request the CPE sends the ACS within a session (e.g. TransferComplete)."""
 
     method: str
-    body: str
+    body: Callable[[str], str]
     on_acknowledged: Callable[[], None]
 
 
@@ -98,7 +99,7 @@ class CwmpSession:
         while True:
             if outgoing is None and pending and not self._hold:
                 request = pending.pop(0)
-                await self._request(request.method, request.body)
+                await self._request(request.method, request.body(self._namespace))
                 request.on_acknowledged()
                 result.requests_sent += 1
                 continue
@@ -119,7 +120,7 @@ class CwmpSession:
         except SoapError as err:
             _LOGGER.warning("Malformed message from the ACS: %s", err)
             fault = CwmpFault(FaultCode.INVALID_ARGUMENTS, f"malformed SOAP message: {err}")
-            return encode(self._namespace, fault_body(fault))
+            return encode(self._namespace, fault_body(fault, self._namespace))
         self._hold = bool(envelope.hold_requests)
         if envelope.not_understood:
             return encode(
@@ -139,7 +140,7 @@ class CwmpSession:
             fault = CwmpFault(
                 FaultCode.INVALID_ARGUMENTS, f"unexpected {envelope.method} from the ACS"
             )
-            response = fault_body(fault)
+            response = fault_body(fault, envelope.namespace)
         else:
             response = await self._dispatch(envelope)
         return encode(envelope.namespace, response, request_id=envelope.request_id)

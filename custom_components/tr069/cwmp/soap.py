@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .faults import CwmpFault
+from .versions import CWMP_1_0, CWMP_1_1, CWMP_1_2, CWMP_NAMESPACES, fault_for
 from .xml import (
     NAME_SEPARATOR,
     SOAP_ENC_NS,
@@ -27,10 +28,6 @@ from .xml import (
     text_of,
 )
 
-CWMP_1_0: Final = "urn:dslforum-org:cwmp-1-0"
-CWMP_1_1: Final = "urn:dslforum-org:cwmp-1-1"
-CWMP_1_2: Final = "urn:dslforum-org:cwmp-1-2"
-CWMP_NAMESPACES: Final = (CWMP_1_0, CWMP_1_1, CWMP_1_2)
 # CWMP 1.3 and 1.4 keep the cwmp-1-2 namespace: there is no cwmp-1-3 or cwmp-1-4.
 
 _SHORT_NAMES = {
@@ -234,8 +231,12 @@ def array(tag: str, item_type: str, items: list[str]) -> str:
     return f'<{tag} soap-enc:arrayType="{item_type}[{len(items)}]">{"".join(items)}</{tag}>'
 
 
-def fault_body(fault: CwmpFault) -> str:
-    """The SOAP Fault body the CPE answers to a request it could not carry out."""
+def fault_body(fault: CwmpFault, namespace: str) -> str:
+    """The SOAP Fault body the CPE answers to a request it could not carry out.
+
+    Codes the namespace's schema lacks are mapped (see :func:`versions.fault_for`).
+    """
+    code, text = fault_for(namespace, int(fault.code), fault.text)
     details = "".join(
         "<SetParameterValuesFault>"
         f"<ParameterName>{escape(item.name)}</ParameterName>"
@@ -249,8 +250,8 @@ def fault_body(fault: CwmpFault) -> str:
         f"<faultcode>{'Client' if fault.code.is_client_fault else 'Server'}</faultcode>"
         "<faultstring>CWMP fault</faultstring>"
         "<detail><cwmp:Fault>"
-        f"<FaultCode>{int(fault.code)}</FaultCode>"
-        f"<FaultString>{escape(fault.text)}</FaultString>"
+        f"<FaultCode>{code}</FaultCode>"
+        f"<FaultString>{escape(text)}</FaultString>"
         f"{details}"
         "</cwmp:Fault></detail>"
         "</soap-env:Fault>"

@@ -7,6 +7,7 @@ from typing import Final
 
 from ..faults import CwmpFault, FaultCode
 from ..soap import Envelope, fault_body
+from ..versions import method_exists
 from . import (
     download,
     get_parameter_names,
@@ -33,19 +34,20 @@ RPCS: Final = {
 async def dispatch(envelope: Envelope, ctx: RpcContext) -> str:
     """Carry out one ACS request; returns the response body or a SOAP Fault body."""
     rpc = RPCS.get(envelope.method)
-    if rpc is None or rpc.name not in ctx.rpc_methods:
+    namespace = envelope.namespace
+    if rpc is None or rpc.name not in ctx.rpc_methods or not method_exists(rpc.name, namespace):
         unsupported = CwmpFault(
             FaultCode.METHOD_NOT_SUPPORTED, f"{envelope.method} is not supported"
         )
-        return fault_body(unsupported)
+        return fault_body(unsupported, namespace)
     try:
-        return await rpc.handle(envelope.body, ctx)
+        return await rpc.handle(envelope, ctx)
     except CwmpFault as fault:
         _LOGGER.debug("%s failed: %s %s", envelope.method, int(fault.code), fault.text)
-        return fault_body(fault)
+        return fault_body(fault, namespace)
     except Exception:
         _LOGGER.exception("Unexpected error while handling %s", envelope.method)
-        return fault_body(CwmpFault(FaultCode.INTERNAL_ERROR))
+        return fault_body(CwmpFault(FaultCode.INTERNAL_ERROR), namespace)
 
 
 __all__ = ["RPCS", "Rpc", "RpcContext", "dispatch"]

@@ -12,6 +12,7 @@ from ..xml import Node, children, escape, text_of
 
 if TYPE_CHECKING:
     from ..datamodel import DataModel
+    from ..soap import Envelope
     from ..transfers import TransferManager
 
 # Build big responses in slices so that the event loop is never blocked long.
@@ -27,7 +28,7 @@ class RpcContext(Protocol):
 
     @property
     def rpc_methods(self) -> tuple[str, ...]:
-        """The ACS→CPE methods this CPE carries out (for GetRPCMethods)."""
+        """The ACS→CPE methods this CPE carries out (in any namespace)."""
 
     @property
     def transfers(self) -> TransferManager:
@@ -43,12 +44,16 @@ class RpcContext(Protocol):
         """Save the agent's state now (before the response goes out)."""
 
 
-type Handler = Callable[[Node, RpcContext], Awaitable[str]]
+type Handler = Callable[[Envelope, RpcContext], Awaitable[str]]
 
 
 @dataclass(frozen=True, slots=True)
 class Rpc:
-    """One ACS→CPE method: its name and its handler (which returns the response body)."""
+    """One ACS→CPE method: its name and its handler (which returns the response body).
+
+    The handler gets the whole envelope: its body holds the arguments, its
+    namespace tells which CWMP version the ACS speaks.
+    """
 
     name: str
     handle: Handler

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..soap import Envelope
 from ..transfers import Transfer
 from ..xml import Node
 from .base import RpcContext, int_arg, invalid, text_arg
@@ -24,8 +25,9 @@ def bounded(body: Node, name: str, *, required: bool = True, strip: bool = True)
     return value
 
 
-async def handle(body: Node, ctx: RpcContext) -> str:
+async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Check and queue the download; fault 9003/9004/9013 when it cannot be."""
+    body = request.body
     file_size = int_arg(body, "FileSize") if isinstance(body, dict) and "FileSize" in body else 0
     delay = (
         int_arg(body, "DelaySeconds") if isinstance(body, dict) and "DelaySeconds" in body else 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..soap import array
-from ..xml import Node, escape
+from ..soap import Envelope, array
+from ..xml import escape
 from .base import RpcContext, bool_arg, in_slices, text_arg
 
 
@@ -15,9 +15,10 @@ def _render(item: tuple[str, bool]) -> str:
     )
 
 
-async def handle(body: Node, ctx: RpcContext) -> str:
+async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Names below ParameterPath ("" = the root), one level or all levels."""
-    path = text_arg(body, "ParameterPath", required=False)
+    body = request.body
+    path = text_arg(body, "ParameterPath")
     next_level = bool_arg(body, "NextLevel")
     items = await in_slices(ctx.datamodel.names(path, next_level), _render)
     return (

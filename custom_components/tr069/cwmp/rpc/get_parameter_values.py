@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..datamodel import ParameterNode
-from ..soap import array
-from ..xml import Node, escape, text_of
+from ..soap import Envelope, array
+from ..xml import escape, text_of
 from .base import RpcContext, array_arg, in_slices, invalid
 
 
@@ -18,8 +18,9 @@ def render_value(node: ParameterNode) -> str:
     )
 
 
-async def handle(body: Node, ctx: RpcContext) -> str:
+async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Values of the named parameters; an unknown name is fault 9005."""
+    body = request.body
     names = [text_of(item).strip() for item in array_arg(body, "ParameterNames", "string")]
     nodes: list[ParameterNode] = []
     for name in names:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..datamodel import Source
+from ..soap import Envelope
 from ..xml import Node, text_of
 from .base import RpcContext, array_arg, invalid, text_arg
 
@@ -19,8 +20,9 @@ def _item(struct: Node) -> tuple[str, str, str | None]:
     return text_of(struct["Name"]).strip(), text_of(value), xsi_type
 
 
-async def handle(body: Node, ctx: RpcContext) -> str:
+async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Check every value, apply them together, then record the ParameterKey."""
+    body = request.body
     items = [_item(struct) for struct in array_arg(body, "ParameterList", "ParameterValueStruct")]
     key = text_arg(body, "ParameterKey", required=False, strip=False)
     if len(key) > 32:

@@ -27,7 +27,7 @@ _LOGGER = logging.getLogger(__name__)
 MAX_QUEUED: Final = 16
 DEFAULT_MAX_FILE_SIZE: Final = 16 * 1024 * 1024
 SCHEMES: Final = frozenset({"http", "https", "ftp"})
-# TransferComplete may only carry these codes (cwmp-1-2.xsd, TransferComplete FaultCode).
+# Codes a transfer can end with (TransferComplete, cwmp-1-2); older namespaces get fewer.
 _REPORTABLE: Final = frozenset({0, 9001, 9002, 9010, 9011, 9012, *range(9014, 9021)})
 
 type DownloadHandler = Callable[[bytes, Transfer], Awaitable[None]]

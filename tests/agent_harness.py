@@ -1,0 +1,105 @@
+"""Running a real CPE agent against the local ACS in tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import contextlib
+from dataclasses import replace
+from typing import Any
+
+from custom_components.tr069.cwmp.agent import CpeAgent
+from custom_components.tr069.cwmp.config import AgentConfig, Identity
+from custom_components.tr069.cwmp.connection_request import RateLimit
+from custom_components.tr069.cwmp.state import MemoryStateStore, StateStore
+from local_acs import LocalAcs
+
+SERIAL = "SN0001"
+CR_USERNAME = "cr-user"
+CR_PASSWORD = "cr-secret"
+IDENTITY = Identity(
+    manufacturer="Home Assistant",
+    oui="00D09E",
+    product_class="HomeAssistant",
+    serial_number=SERIAL,
+    model_name="Test gateway",
+    software_version="9.9.9",
+)
+
+
+def agent_config(url: str, **overrides: Any) -> AgentConfig:
+    """A configuration for tests: loopback Connection Requests on a free port."""
+    config = AgentConfig(
+        identity=IDENTITY,
+        acs_url=url,
+        connection_request_port=0,
+        connection_request_bind="127.0.0.1",
+        connection_request_host="127.0.0.1",
+        connection_request_username=CR_USERNAME,
+        connection_request_password=CR_PASSWORD,
+        rate_limit=RateLimit(burst=20, per_second=2.0),
+        timeout=5.0,
+    )
+    return replace(config, **overrides)
+
+
+class AgentHarness:
+    """One agent: set up, running in the background, restartable with its store."""
+
+    def __init__(
+        self,
+        config: AgentConfig,
+        store: StateStore | None = None,
+        prepare: Callable[[CpeAgent], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.config = config
+        self.store = store or MemoryStateStore()
+        self.kwargs = kwargs
+        self.prepare = prepare
+        self.agent = self._new_agent()
+        self._task: asyncio.Task[None] | None = None
+
+    def _new_agent(self) -> CpeAgent:
+        agent = CpeAgent(self.config, self.store, **self.kwargs)
+        if self.prepare is not None:
+            self.prepare(agent)
+        return agent
+
+    async def start(self, *, run: bool = True) -> CpeAgent:
+        """Set up (and run) the agent."""
+        await self.agent.setup()
+        if run:
+            self.run()
+        return self.agent
+
+    def run(self) -> None:
+        """Run the agent's loop in the background."""
+        self._task = asyncio.get_running_loop().create_task(self.agent.run())
+
+    async def stop(self) -> None:
+        """Stop the loop and the agent."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.agent.shutdown()
+
+    async def restart(self, **overrides: Any) -> CpeAgent:
+        """A new agent on the same store, as after a restart."""
+        await self.stop()
+        self.config = replace(self.config, **overrides)
+        self.agent = self._new_agent()
+        return await self.start()
+
+    @property
+    def cr_url(self) -> str:
+        """The advertised Connection Request URL."""
+        return self.agent.status.connection_request_url
+
+
+def assert_schema_valid(acs: LocalAcs) -> None:
+    """Every envelope the CPE sent validated against the BBF schemas."""
+    failures = [(what, errors) for what, _raw, errors in acs.validation_failures]
+    assert failures == [], failures
