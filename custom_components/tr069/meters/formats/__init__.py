@@ -1,0 +1,1 @@
+"""Configuration-file formats; each module registers itself with the registry."""

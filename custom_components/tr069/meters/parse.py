@@ -1,0 +1,46 @@
+"""The entry point: bytes in, validated configuration out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+import re
+from typing import Final
+
+from .errors import ConfigurationFileError
+from .limits import MAX_FILE_SIZE
+from .model import ConfigurationFile
+from .registry import find_format
+
+_BLANK: Final = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
+
+
+def parse_configuration(data: bytes, *, filename: str | None = None) -> ConfigurationFile:
+    """Parse and validate a Vendor Configuration File.
+
+    The format is chosen by the registry (content first, then ``filename``).  The whole
+    file is validated before anything is returned; anything that is not fully understood
+    raises :class:`ConfigurationFileError` with a message saying what and where.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"expected bytes, got {type(data).__name__}")
+    if len(data) > MAX_FILE_SIZE:
+        raise ConfigurationFileError(
+            f"the file has {len(data)} bytes; at most {MAX_FILE_SIZE} are accepted"
+        )
+    data = bytes(data)
+    if _BLANK.fullmatch(data):
+        raise ConfigurationFileError("the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigurationFileError("the file is UTF-16 or UTF-32; only UTF-8 is accepted")
+    chosen = find_format(data, filename)
+    try:
+        result = chosen.parse(data, filename)
+    except ConfigurationFileError:
+        raise
+    except Exception as err:  # a format's bug must not escape as anything else
+        raise ConfigurationFileError(
+            f"the {chosen.name} parser failed: {type(err).__name__}: {err}"
+        ) from err
+    if result.format != chosen.name:
+        result = replace(result, format=chosen.name)
+    return result
