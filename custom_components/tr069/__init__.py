@@ -7,6 +7,7 @@ from typing import Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util.hass_dict import HassKey
 
 from .agent_config import async_build_agent_config
@@ -56,6 +57,19 @@ async def async_unload_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> bo
 async def async_remove_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> None:
     """Delete the agent's stored state with the entry."""
     await HomeAssistantStateStore(hass, entry.entry_id).remove()
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: Tr069ConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """A user may delete a meter's device (the meter goes too), not the gateway's."""
+    coordinator = entry.runtime_data
+    for domain, identifier in device.identifiers:
+        if domain == DOMAIN and identifier.startswith(f"{coordinator.gateway_id}_meter_"):
+            serial = identifier.removeprefix(f"{coordinator.gateway_id}_meter_")
+            await coordinator.async_remove_meter(serial)
+            return True
+    return False
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: Tr069ConfigEntry) -> None:

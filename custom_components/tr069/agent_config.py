@@ -34,6 +34,7 @@ from .const import (
 )
 from .cwmp.config import AgentConfig, Identity
 from .cwmp.datamodel import RootObject
+from .meters.table import meter_extension
 
 
 async def async_default_serial_number(hass: HomeAssistant) -> str:
@@ -48,10 +49,11 @@ async def async_build_agent_config(
     integration = await async_get_integration(hass, DOMAIN)
     version = str(integration.version)
     identity: Mapping[str, Any] = data.get(CONF_IDENTITY, {})
+    oui = identity.get(CONF_OUI, DEFAULT_OUI)
     return AgentConfig(
         identity=Identity(
             manufacturer=identity.get(CONF_MANUFACTURER, DEFAULT_MANUFACTURER),
-            oui=identity.get(CONF_OUI, DEFAULT_OUI),
+            oui=oui,
             product_class=identity.get(CONF_PRODUCT_CLASS, DEFAULT_PRODUCT_CLASS),
             serial_number=identity.get(CONF_SERIAL_NUMBER)
             or await async_default_serial_number(hass),
@@ -71,5 +73,6 @@ async def async_build_agent_config(
         ),
         connection_request_port=options.get(CONF_CR_PORT, DEFAULT_CR_PORT),
         connection_request_host=options.get(CONF_CR_HOST) or None,
+        extensions=meter_extension(oui),
         user_agent=f"HomeAssistant/{HA_VERSION} tr069/{version}",
     )

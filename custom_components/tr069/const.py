@@ -26,3 +26,6 @@ DEFAULT_PRODUCT_CLASS: Final = "HomeAssistant"
 DEFAULT_MODEL_NAME: Final = "Home Assistant TR-069 gateway"
 DEFAULT_PERIODIC_INFORM_INTERVAL: Final = 300
 DEFAULT_CR_PORT: Final = 7547
+
+EVENT_CONFIGURATION_APPLIED: Final = f"{DOMAIN}_configuration_applied"
+EVENT_METER_UPDATED: Final = f"{DOMAIN}_meter_updated"

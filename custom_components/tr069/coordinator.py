@@ -1,41 +1,65 @@
-"""The push coordinator that owns the CWMP agent of a config entry."""
+"""The push coordinator that owns the CWMP agent and the meters of a config entry."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .const import DOMAIN
+from .const import DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
 from .cwmp.agent import CpeAgent
+from .cwmp.datamodel import Source
 from .cwmp.status import AgentStatus, SessionOutcome
+from .meters.gateway import MeterGateway, MeterUpdate
+from .meters.table import ApplyResult, MeterView
 
 _LOGGER = logging.getLogger(__name__)
 
 type Tr069ConfigEntry = ConfigEntry[Tr069Coordinator]
 
 
+def gateway_identifier(agent: CpeAgent) -> str:
+    """Device registry identifier of the gateway: GenieACS's device ID."""
+    identity = agent.config.identity
+    return f"{identity.oui}-{identity.product_class}-{identity.serial_number}"
+
+
 class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
-    """Pushes the agent's status to entities; runs and stops the agent."""
+    """Pushes the agent's status and meters to entities; runs and stops the agent."""
 
     config_entry: Tr069ConfigEntry
 
     def __init__(self, hass: HomeAssistant, entry: Tr069ConfigEntry, agent: CpeAgent) -> None:
         super().__init__(hass, _LOGGER, config_entry=entry, name=DOMAIN, update_interval=None)
         self.agent = agent
+        self.gateway_id = gateway_identifier(agent)
+        self.meter_gateway = MeterGateway(agent)
+        self.meters: dict[str, MeterView] = {}
+        self._serial_at: dict[int, str] = {}
+        self._meter_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._task: asyncio.Task[None] | None = None
-        self._unsubscribe = agent.add_listener(self._on_status)
+        self._unsubscribe = [
+            agent.add_listener(self._on_status),
+            self.meter_gateway.add_change_listener(self._on_meters_changed),
+            self.meter_gateway.add_applied_listener(self._on_file_applied),
+        ]
 
     async def _async_update_data(self) -> AgentStatus:
         return self.agent.status
 
     @callback
     def start(self) -> None:
-        """Run the agent as the entry's background task."""
+        """Read the meters and run the agent as the entry's background task."""
+        for instance, view in self.meter_gateway.table.views().items():
+            self._serial_at[instance] = view.serial
+            if view.serial:
+                self.meters[view.serial] = view
         self._task = self.config_entry.async_create_background_task(
             self.hass, self.agent.run(), f"{DOMAIN} agent {self.config_entry.title}"
         )
@@ -43,7 +67,9 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
     async def async_shutdown(self) -> None:
         """Stop the agent: the loop, then the Connection Request server (port released)."""
         await super().async_shutdown()
-        self._unsubscribe()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -56,3 +82,87 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         self.async_set_updated_data(status)
         if status.last_outcome is SessionOutcome.INVALID_AUTH:
             self.config_entry.async_start_reauth(self.hass)
+
+    # ------------------------------------------------------------------ meters
+    def meter_identifier(self, serial: str) -> str:
+        """Device registry identifier of a meter."""
+        return f"{self.gateway_id}_meter_{serial}"
+
+    @callback
+    def async_add_meter_listener(self, serial: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` whenever the meter with this serial changes."""
+        listeners = self._meter_listeners.setdefault(serial, [])
+        listeners.append(update)
+        return lambda: listeners.remove(update)
+
+    @callback
+    def _on_meters_changed(self, instances: set[int], updates: list[MeterUpdate]) -> None:
+        table = self.meter_gateway.table
+        changed: set[str] = set()
+        for instance in instances:
+            old_serial = self._serial_at.pop(instance, "")
+            view = table.view(instance)
+            if old_serial and (view is None or view.serial != old_serial):
+                self._forget_meter(old_serial)
+            if view is not None:
+                self._serial_at[instance] = view.serial
+                if view.serial:
+                    self._forget_readings(view)
+                    self.meters[view.serial] = view
+                    changed.add(view.serial)
+        for serial in changed:
+            for update in list(self._meter_listeners.get(serial, ())):
+                update()
+        self.async_update_listeners()
+        for meter_update in updates:
+            self._fire_meter_updated(meter_update)
+
+    def _forget_readings(self, view: MeterView) -> None:
+        """Readings a meter no longer has lose their entities."""
+        before = self.meters.get(view.serial)
+        if before is None:
+            return
+        registry = er.async_get(self.hass)
+        for name in before.readings.keys() - view.readings.keys():
+            unique_id = f"{self.config_entry.entry_id}_{view.serial}_{name}"
+            if entity_id := registry.async_get_entity_id("sensor", DOMAIN, unique_id):
+                registry.async_remove(entity_id)
+
+    def _forget_meter(self, serial: str) -> None:
+        """A meter left the data model: its device goes too."""
+        self.meters.pop(serial, None)
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device(identifiers={(DOMAIN, self.meter_identifier(serial))})
+        if device is not None:
+            registry.async_update_device(
+                device.id, remove_config_entry_id=self.config_entry.entry_id
+            )
+
+    def _fire_meter_updated(self, update: MeterUpdate) -> None:
+        self.hass.bus.async_fire(
+            EVENT_METER_UPDATED,
+            {
+                "config_entry_id": self.config_entry.entry_id,
+                "serial": update.serial,
+                "readings": update.readings,
+                "source": "acs" if update.source is Source.ACS else "configuration_file",
+            },
+        )
+
+    @callback
+    def _on_file_applied(self, filename: str, result: ApplyResult) -> None:
+        data: dict[str, Any] = {
+            "config_entry_id": self.config_entry.entry_id,
+            "file": filename,
+            "added": list(result.added),
+            "updated": list(result.updated),
+            "removed": list(result.removed),
+        }
+        self.hass.bus.async_fire(EVENT_CONFIGURATION_APPLIED, data)
+
+    async def async_remove_meter(self, serial: str) -> bool:
+        """The user deleted a meter's device: delete the meter too."""
+        removed = self.meter_gateway.table.delete(serial)
+        if removed:
+            await self.agent.persist()
+        return removed

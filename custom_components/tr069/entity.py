@@ -1,22 +1,19 @@
-"""The base entity of the gateway device."""
+"""Base entities: the gateway device and the meter devices behind it."""
 
 from __future__ import annotations
 
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import Tr069Coordinator
-
-
-def gateway_identifier(coordinator: Tr069Coordinator) -> tuple[str, str]:
-    """Device registry identifier of the gateway (the CPE itself)."""
-    identity = coordinator.agent.config.identity
-    return DOMAIN, f"{identity.oui}-{identity.product_class}-{identity.serial_number}"
+from .meters.table import MeterView
 
 
 class Tr069GatewayEntity(CoordinatorEntity[Tr069Coordinator]):
-    """An entity of the gateway device."""
+    """An entity of the gateway device (the CPE itself)."""
 
     _attr_has_entity_name = True
 
@@ -25,7 +22,7 @@ class Tr069GatewayEntity(CoordinatorEntity[Tr069Coordinator]):
         identity = coordinator.agent.config.identity
         self._attr_unique_id = f"{coordinator.config_entry.entry_id}_{key}"
         self._attr_device_info = DeviceInfo(
-            identifiers={gateway_identifier(coordinator)},
+            identifiers={(DOMAIN, coordinator.gateway_id)},
             manufacturer=identity.manufacturer,
             model=identity.model_name,
             model_id=identity.product_class,
@@ -34,3 +31,38 @@ class Tr069GatewayEntity(CoordinatorEntity[Tr069Coordinator]):
             hw_version=identity.hardware_version,
             name="TR-069 gateway",
         )
+
+
+class Tr069MeterEntity(Entity):
+    """An entity of a meter behind the gateway, updated when that meter changes."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, coordinator: Tr069Coordinator, meter: MeterView, key: str) -> None:
+        self.coordinator = coordinator
+        self.serial = meter.serial
+        self._attr_unique_id = f"{coordinator.config_entry.entry_id}_{meter.serial}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, coordinator.meter_identifier(meter.serial))},
+            manufacturer=meter.vendor or None,
+            model=meter.type_name or meter.kind.value,
+            serial_number=meter.serial,
+            name=meter.name or f"{meter.vendor} {meter.serial}".strip(),
+            via_device=(DOMAIN, coordinator.gateway_id),
+        )
+
+    @property
+    def meter(self) -> MeterView | None:
+        """The meter as it stands now (None once it is gone)."""
+        return self.coordinator.meters.get(self.serial)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the meter's changes."""
+        self.async_on_remove(
+            self.coordinator.async_add_meter_listener(self.serial, self._handle_meter_update)
+        )
+
+    @callback
+    def _handle_meter_update(self) -> None:
+        self.async_write_ha_state()

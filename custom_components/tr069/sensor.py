@@ -1,4 +1,4 @@
-"""Sensors: the gateway's session diagnostics."""
+"""Sensors: the gateway's session diagnostics and one sensor per meter reading."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import Tr069ConfigEntry, Tr069Coordinator
 from .cwmp.status import AgentStatus, SessionOutcome
-from .entity import Tr069GatewayEntity
+from .entity import Tr069GatewayEntity, Tr069MeterEntity
+from .meter_sensors import describe_reading
+from .meters.table import MeterView
 
 PARALLEL_UPDATES = 0
 
@@ -60,9 +62,31 @@ async def async_setup_entry(
     entry: Tr069ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the gateway sensors."""
+    """Add the gateway sensors, the meter sensors, and meter sensors as they appear."""
     coordinator = entry.runtime_data
     async_add_entities(GatewaySensor(coordinator, description) for description in GATEWAY_SENSORS)
+    known: set[tuple[str, str]] = set()
+
+    @callback
+    def add_new_readings() -> None:
+        new = [
+            MeterReadingSensor(coordinator, meter, name)
+            for meter in coordinator.meters.values()
+            for name in meter.readings
+            if (meter.serial, name) not in known
+        ]
+        known.update((sensor.serial, sensor.reading) for sensor in new)
+        current = {
+            (serial, name)
+            for serial, meter in coordinator.meters.items()
+            for name in meter.readings
+        }
+        known.intersection_update(current)
+        if new:
+            async_add_entities(new)
+
+    add_new_readings()
+    entry.async_on_unload(coordinator.async_add_listener(add_new_readings))
 
 
 class GatewaySensor(Tr069GatewayEntity, SensorEntity):
@@ -80,3 +104,35 @@ class GatewaySensor(Tr069GatewayEntity, SensorEntity):
     def native_value(self) -> datetime | str | int | None:
         """The value from the agent's status."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+
+class MeterReadingSensor(Tr069MeterEntity, SensorEntity):
+    """One reading of a meter (an energy tariff, a water volume, a temperature...)."""
+
+    def __init__(self, coordinator: Tr069Coordinator, meter: MeterView, reading: str) -> None:
+        super().__init__(coordinator, meter, reading)
+        self.reading = reading
+        current = meter.readings[reading]
+        described = describe_reading(
+            meter.kind, reading, current.unit, not isinstance(current.value, str)
+        )
+        self.entity_description = described.entity
+        self._attr_translation_placeholders = described.placeholders
+
+    @property
+    def available(self) -> bool:
+        """A reading that is not known (yet) is unavailable, never 0."""
+        meter = self.meter
+        return (
+            meter is not None
+            and self.reading in meter.readings
+            and meter.readings[self.reading].value is not None
+        )
+
+    @property
+    def native_value(self) -> float | str | None:
+        """The reading's value in its canonical unit."""
+        meter = self.meter
+        if meter is None or self.reading not in meter.readings:
+            return None
+        return meter.readings[self.reading].value

@@ -1,0 +1,195 @@
+"""Meters wired to a CPE agent: the Download handler, checks on ACS writes, change feeds.
+
+The binding has no Home Assistant imports: the headless runner and Home
+Assistant both use it. Listeners learn which meters changed (coalesced per
+event-loop turn, so a file of a thousand meters is one notification) and what
+each configuration file did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+import logging
+from pathlib import PurePosixPath
+from typing import Final
+from urllib.parse import urlsplit
+
+from ..cwmp.agent import CpeAgent
+from ..cwmp.datamodel import Change, ChangeKind, ParameterNode, Source, Value
+from ..cwmp.faults import CwmpFault, FaultCode
+from ..cwmp.transfers import Transfer
+from .catalog import recognize
+from .errors import ConfigurationFileError
+from .model import MeterKind
+from .parse import parse_configuration
+from .table import ApplyResult, MeterTable, canonical_unit, kind_of, parse_reading
+
+_LOGGER = logging.getLogger(__name__)
+
+VENDOR_CONFIGURATION_FILE: Final = "3 Vendor Configuration File"
+
+
+@dataclass(frozen=True, slots=True)
+class MeterUpdate:
+    """Readings of one meter that changed, with their new values."""
+
+    serial: str
+    readings: dict[str, float | str | None]
+    source: Source
+
+
+type ChangeListener = Callable[[set[int], list[MeterUpdate]], None]
+type AppliedListener = Callable[[str, ApplyResult], None]
+
+
+class MeterGateway:
+    """The meters of one agent."""
+
+    def __init__(self, agent: CpeAgent) -> None:
+        config = agent.config
+        self.table = MeterTable(agent.datamodel, config.root.value, config.identity.oui)
+        self._change_listeners: list[ChangeListener] = []
+        self._applied_listeners: list[AppliedListener] = []
+        self._dirty: set[int] = set()
+        self._added: set[int] = set()
+        self._updated: dict[str, Source] = {}
+        self._flush_scheduled = False
+        agent.transfers.download_handlers[VENDOR_CONFIGURATION_FILE] = self._apply_download
+        self._add_validators()
+        agent.datamodel.subscribe(self._on_changes)
+
+    def add_change_listener(self, listener: ChangeListener) -> Callable[[], None]:
+        """Be told which meter instances changed; returns an unsubscribe function."""
+        self._change_listeners.append(listener)
+        return lambda: self._change_listeners.remove(listener)
+
+    def add_applied_listener(self, listener: AppliedListener) -> Callable[[], None]:
+        """Be told about every configuration file applied; returns an unsubscribe function."""
+        self._applied_listeners.append(listener)
+        return lambda: self._applied_listeners.remove(listener)
+
+    # ------------------------------------------------------------------ files
+    async def apply_file(self, data: bytes, filename: str) -> ApplyResult:
+        """Parse (off the event loop) and apply a configuration file, or change nothing."""
+        try:
+            config = await asyncio.to_thread(parse_configuration, data, filename=filename)
+            result = self.table.apply(config)
+        except (ConfigurationFileError, ValueError) as err:
+            _LOGGER.warning("Configuration file %s rejected: %s", filename, err)
+            raise CwmpFault(FaultCode.FILE_CORRUPTED, str(err)) from err
+        _LOGGER.info(
+            "Configuration file %s applied: %d added, %d updated, %d removed",
+            filename,
+            len(result.added),
+            len(result.updated),
+            len(result.removed),
+        )
+        for listener in list(self._applied_listeners):
+            listener(filename, result)
+        return result
+
+    async def _apply_download(self, data: bytes, transfer: Transfer) -> None:
+        name = transfer.target_file_name or PurePosixPath(urlsplit(transfer.url).path).name
+        await self.apply_file(data, name or "configuration")
+
+    # ------------------------------------------------------------------ ACS writes
+    def _add_validators(self) -> None:
+        base = f"{self.table.path}{{i}}."
+        datamodel = self.table.datamodel
+        datamodel.add_validator(f"{base}SerialNumber", self._check_serial)
+        datamodel.add_validator(f"{base}Reading.{{i}}.Name", self._check_reading_name)
+        datamodel.add_validator(f"{base}Reading.{{i}}.Value", self._check_reading_value)
+        datamodel.add_validator(f"{base}Reading.{{i}}.Unit", self._check_reading_unit)
+
+    def _meter_of(self, node: ParameterNode) -> tuple[str, MeterKind]:
+        instance = self.table.instance_of(node.path)
+        base = f"{self.table.path}{instance}."
+        view = self.table.view(instance) if instance is not None else None
+        if view is None:
+            return base, MeterKind.GENERIC
+        return base, view.kind
+
+    def _reading_name(self, node: ParameterNode) -> str:
+        row = node.path.rsplit(".", 1)[0]
+        name = self.table.datamodel.node(f"{row}.Name")
+        return name.value if isinstance(name, ParameterNode) and isinstance(name.value, str) else ""
+
+    def _check_serial(self, node: ParameterNode, value: Value) -> None:
+        instance = self.table.instance_of(node.path)
+        for view in self.table.views().values():
+            if value and view.serial == value and view.instance != instance:
+                raise ValueError(f"meter {view.instance} already has serial {value}")
+
+    def _check_reading_name(self, node: ParameterNode, value: Value) -> None:
+        _, kind = self._meter_of(node)
+        name = str(value)
+        if not name:
+            raise ValueError("a reading needs a name")
+        if kind is not MeterKind.GENERIC and recognize(name) != (kind, name):
+            raise ValueError(f"{name!r} is not a reading of a {kind.value}")
+
+    def _check_reading_value(self, node: ParameterNode, value: Value) -> None:
+        _, kind = self._meter_of(node)
+        if str(value):
+            parse_reading(kind, self._reading_name(node) or "value", str(value))
+
+    def _check_reading_unit(self, node: ParameterNode, value: Value) -> None:
+        _, kind = self._meter_of(node)
+        expected = canonical_unit(kind, self._reading_name(node))
+        if expected is not None and value not in ("", expected):
+            raise ValueError(f"readings of a {kind.value} are in {expected}")
+
+    # ------------------------------------------------------------------ change feed
+    def _on_changes(self, changes: list[Change]) -> None:
+        for change in changes:
+            instance = self.table.instance_of(change.path)
+            if instance is None:
+                continue
+            self._dirty.add(instance)
+            if change.kind is ChangeKind.ADDED and change.path == f"{self.table.path}{instance}.":
+                self._added.add(instance)
+            elif change.kind is ChangeKind.VALUE and change.path.endswith(".Value"):
+                self._updated[change.path] = change.source
+        if not self._flush_scheduled and self._dirty:
+            self._flush_scheduled = True
+            try:
+                asyncio.get_running_loop().call_soon(self._flush)
+            except RuntimeError:
+                self._flush()
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        dirty, self._dirty = self._dirty, set()
+        added, self._added = self._added, set()
+        updated, self._updated = self._updated, {}
+        updates = self._meter_updates(updated, added)
+        for listener in list(self._change_listeners):
+            listener(dirty, updates)
+
+    def _meter_updates(self, updated: dict[str, Source], added: set[int]) -> list[MeterUpdate]:
+        """Reading changes of meters that existed before (new meters are "added")."""
+        by_instance: dict[int, dict[str, Source]] = {}
+        for path, source in updated.items():
+            instance = self.table.instance_of(path)
+            if instance is not None and instance not in added:
+                by_instance.setdefault(instance, {})[path] = source
+        updates = []
+        for instance, paths in by_instance.items():
+            view = self.table.view(instance)
+            if view is None or not view.serial:
+                continue
+            names = {self._text(path.rsplit(".", 1)[0] + ".Name") for path in paths}
+            readings = {name: view.readings[name].value for name in names if name in view.readings}
+            if readings:
+                source = next(iter(paths.values()))
+                updates.append(MeterUpdate(view.serial, readings, source))
+        return updates
+
+    def _text(self, path: str) -> str:
+        node = self.table.datamodel.node(path)
+        return node.value if isinstance(node, ParameterNode) and isinstance(node.value, str) else ""
+
+
+__all__ = ["VENDOR_CONFIGURATION_FILE", "MeterGateway", "MeterUpdate", "kind_of"]
