@@ -1,5 +1,7 @@
 """Headless CPE runner: ``scripts/cpe`` (operators, benchmarks, debugging).
 
+The composition root of the core without Home Assistant: agent plus meters.
+
 The same agent as in Home Assistant, with its state in a JSON file::
 
     scripts/cpe --acs-url URL --state-dir DIR [--serial SN] [--oui OUI]
@@ -24,6 +26,8 @@ import re
 import signal
 import sys
 
+from ..meters.gateway import MeterGateway
+from ..meters.table import meter_extension
 from .agent import CpeAgent
 from .config import AgentConfig, Identity
 from .datamodel import RootObject
@@ -76,7 +80,7 @@ class SoapLog:
 
 
 def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
-    """The agent for the command line."""
+    """The agent for the command line, with the meters of configuration files."""
     config = AgentConfig(
         identity=Identity(
             manufacturer="Home Assistant",
@@ -93,9 +97,12 @@ def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
         root=RootObject(args.root),
         connection_request_port=args.cr_port,
         connection_request_host=args.cr_host,
+        extensions=meter_extension(args.oui),
         user_agent=f"tr069-headless/{_version()}",
     )
-    return CpeAgent(config, JsonFileStateStore(args.state_dir / "state.json"), observer=observer)
+    agent = CpeAgent(config, JsonFileStateStore(args.state_dir / "state.json"), observer=observer)
+    MeterGateway(agent)
+    return agent
 
 
 def _version() -> str:
