@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 import contextlib
 from dataclasses import replace
+import socket
 from typing import Any
 
 from custom_components.tr069.cwmp.agent import CpeAgent
@@ -25,6 +26,13 @@ IDENTITY = Identity(
     model_name="Test gateway",
     software_version="9.9.9",
 )
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (on 127.0.0.1)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def agent_config(url: str, **overrides: Any) -> AgentConfig:
@@ -53,6 +61,9 @@ class AgentHarness:
         prepare: Callable[[CpeAgent], None] | None = None,
         **kwargs: Any,
     ) -> None:
+        if config.connection_request_port == 0:
+            # A fixed port across restarts: the ConnectionRequestURL does not change.
+            config = replace(config, connection_request_port=free_port())
         self.config = config
         self.store = store or MemoryStateStore()
         self.kwargs = kwargs

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
-import socket
 import time
 
 from custom_components.tr069.cwmp.retry import retry_wait_bounds
 from custom_components.tr069.cwmp.status import SessionOutcome
 from local_acs import LocalAcs, rpc
 from local_acs.inject import Delay, DropConnection, InformFault, NotAnAcs, ServiceUnavailable
-from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, agent_config
+from tests.agent_harness import (
+    CR_PASSWORD,
+    CR_USERNAME,
+    SERIAL,
+    AgentHarness,
+    agent_config,
+    free_port,
+)
 
 from .conftest import HarnessFactory
 
@@ -20,12 +27,6 @@ MS = "Device.ManagementServer."
 
 def codes(inform: object) -> list[str]:
     return [event.code for event in inform.events]  # type: ignore[attr-defined]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def until(predicate: object, timeout: float = 5.0) -> None:
@@ -50,7 +51,7 @@ async def test_acs_down_then_back(acs: LocalAcs) -> None:
     await harness.stop()
 
     async with LocalAcs(port=port) as back:
-        harness = AgentHarness(agent_config(back.url), harness.store)
+        harness = AgentHarness(replace(harness.config, acs_url=back.url), harness.store)
         await harness.start()
         inform = await back.wait_for_inform(serial=SERIAL)
         assert codes(inform) == ["0 BOOTSTRAP", "1 BOOT"]

@@ -49,7 +49,9 @@ def ours(spec: ObjectSpec, prefix: str = "") -> dict[str, ParameterSpec]:
 def syntax_of(parameter: etree._Element, data_types: dict[str, etree._Element]) -> etree._Element:
     syntax = parameter.find("{*}syntax")
     kind = next(
-        child for child in syntax if isinstance(child.tag, str) and "default" not in child.tag
+        child
+        for child in syntax
+        if isinstance(child.tag, str) and etree.QName(child).localname not in ("default", "list")
     )
     while etree.QName(kind).localname == "dataType":
         base = data_types[kind.get("ref")]

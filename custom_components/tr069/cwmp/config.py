@@ -7,6 +7,7 @@ import re
 
 from .connection_request import RateLimit
 from .datamodel import ObjectSpec, ParameterSpec, RootObject
+from .versions import CWMP_1_0
 
 OUI_PATTERN = re.compile(r"[0-9A-F]{6}")
 
@@ -56,6 +57,7 @@ class AgentConfig:
     extensions: tuple[ParameterSpec | ObjectSpec, ...] = ()
     timeout: float = 30.0
     user_agent: str = "tr069-home-assistant"
+    cwmp_namespace: str = CWMP_1_0
 
     def management_settings(self) -> dict[str, str | int | bool]:
         """ManagementServer values the user sets (parameter name → value)."""

@@ -31,11 +31,18 @@ type MessageObserver = Callable[[str, bytes], None]
 
 @dataclass(slots=True)
 class CpeRequest:
-    """A request the CPE sends the ACS within a session (e.g. TransferComplete)."""
+    """A request the CPE sends the ACS within a session (e.g. TransferComplete).
+
+    ``body`` builds the request in the session's namespace. An ``optional``
+    request that the ACS refuses is dropped (``on_rejected``) and the session
+    goes on; a refused mandatory one fails the session, so it is sent again.
+    """
 
     method: str
     body: Callable[[str], str]
-    on_acknowledged: Callable[[], None]
+    on_acknowledged: Callable[[Envelope], None]
+    optional: bool = False
+    on_rejected: Callable[[AcsError], None] | None = None
 
 
 @dataclass(slots=True)
@@ -98,9 +105,7 @@ class CwmpSession:
         outgoing: bytes | None = None
         while True:
             if outgoing is None and pending and not self._hold:
-                request = pending.pop(0)
-                await self._request(request.method, request.body(self._namespace))
-                request.on_acknowledged()
+                await self._send_request(pending.pop(0))
                 result.requests_sent += 1
                 continue
             reply = await self._post(outgoing)
@@ -112,6 +117,20 @@ class CwmpSession:
                 return
             outgoing = await self._answer(reply.body)
             result.acs_requests += 1
+
+    async def _send_request(self, request: CpeRequest) -> None:
+        try:
+            response = await self._request(request.method, request.body(self._namespace))
+        except AcsError as err:
+            if not request.optional:
+                raise
+            _LOGGER.info("The ACS refused %s: %s", request.method, err)
+            if request.on_rejected is not None:
+                request.on_rejected(err)
+            if err.kind is not AcsErrorKind.PROTOCOL:
+                raise
+            return
+        request.on_acknowledged(response)
 
     async def _answer(self, body: bytes) -> bytes:
         """The CPE's answer to one envelope from the ACS."""

@@ -24,11 +24,13 @@ from .catalog import recognize
 from .errors import ConfigurationFileError
 from .model import MeterKind
 from .parse import parse_configuration
+from .serialize import serialize_configuration
 from .table import ApplyResult, MeterTable, canonical_unit, kind_of, parse_reading
 
 _LOGGER = logging.getLogger(__name__)
 
 VENDOR_CONFIGURATION_FILE: Final = "3 Vendor Configuration File"
+UPLOAD_CONFIGURATION_FILE: Final = "1 Vendor Configuration File"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class MeterGateway:
         self._updated: dict[str, Source] = {}
         self._flush_scheduled = False
         agent.transfers.download_handlers[VENDOR_CONFIGURATION_FILE] = self._apply_download
+        agent.transfers.upload_sources[UPLOAD_CONFIGURATION_FILE] = self._export_upload
         self._add_validators()
         agent.datamodel.subscribe(self._on_changes)
 
@@ -93,6 +96,13 @@ class MeterGateway:
     async def _apply_download(self, data: bytes, transfer: Transfer) -> None:
         name = transfer.target_file_name or PurePosixPath(urlsplit(transfer.url).path).name
         await self.apply_file(data, name or "configuration")
+
+    async def _export_upload(self, transfer: Transfer) -> tuple[bytes, str]:
+        """The meters as a configuration file that a Download accepts again."""
+        del transfer
+        meters = self.table.export()
+        data = await asyncio.to_thread(serialize_configuration, meters)
+        return data, "application/json"
 
     # ------------------------------------------------------------------ ACS writes
     def _add_validators(self) -> None:
@@ -192,4 +202,10 @@ class MeterGateway:
         return node.value if isinstance(node, ParameterNode) and isinstance(node.value, str) else ""
 
 
-__all__ = ["VENDOR_CONFIGURATION_FILE", "MeterGateway", "MeterUpdate", "kind_of"]
+__all__ = [
+    "UPLOAD_CONFIGURATION_FILE",
+    "VENDOR_CONFIGURATION_FILE",
+    "MeterGateway",
+    "MeterUpdate",
+    "kind_of",
+]

@@ -28,7 +28,8 @@ def _text(name: str, max_length: int, **kwargs: object) -> ParameterSpec:
 
 
 def _device_info() -> ObjectSpec:
-    constant = {"persist": False}
+    # Values from the agent's configuration; persisted so that a change shows.
+    constant = {"persist": True}
     return ObjectSpec(
         name="DeviceInfo",
         children=(
@@ -38,7 +39,7 @@ def _device_info() -> ObjectSpec:
                 min_length=6,
                 max_length=6,
                 pattern="[0-9A-F]{6}",
-                persist=False,
+                persist=True,
             ),
             _text("ModelName", 64, **constant),
             _text("Description", 256, **constant),
@@ -50,7 +51,7 @@ def _device_info() -> ObjectSpec:
                 64,
                 forced_inform=True,
                 active_notify=ActiveNotify.FORCE_ENABLED,
-                **constant,
+                persist=True,
             ),
             _text(
                 "ProvisioningCode",
@@ -102,7 +103,7 @@ def _management_server(url_length: int) -> ObjectSpec:
                 url_length,
                 forced_inform=True,
                 active_notify=ActiveNotify.FORCE_DEFAULT_ENABLED,
-                persist=False,
+                persist=True,
             ),
             _text("ConnectionRequestUsername", 256, writable=True),
             _text("ConnectionRequestPassword", 256, writable=True, hidden=True),
@@ -129,6 +130,13 @@ def _management_server(url_length: int) -> ObjectSpec:
                 type=ParamType.BOOLEAN,
                 forced_inform=True,
                 persist=False,
+            ),
+            ParameterSpec(name="HTTPCompressionSupported", default="GZIP", persist=False),
+            ParameterSpec(
+                name="HTTPCompression",
+                writable=True,
+                enumeration=("Disabled", "GZIP"),
+                default="Disabled",
             ),
         ),
     )

@@ -394,12 +394,16 @@ class DataModel:
         self._apply(restored, Source.LOCAL)
 
     def reset(self) -> None:
-        """Back to factory defaults; table instance numbers keep counting up."""
-        counters = {
-            node.path: node.next_instance
-            for node in _walk(self.root)
-            if isinstance(node, TableNode)
-        }
+        """Back to factory defaults; table instance numbers keep counting up.
+
+        Listeners hear of every instance that disappears.
+        """
+        counters: dict[str, int] = {}
+        instances: list[str] = []
+        for node in _walk(self.root):
+            if isinstance(node, TableNode):
+                counters[node.path] = node.next_instance
+                instances.extend(instance.path for instance in node.instances.values())
         self._index.clear()
         self.root = self._build_object(
             f"{self.root_name}.", self._root_spec, f"{self.root_name}.", None
@@ -408,6 +412,7 @@ class DataModel:
             table = self._index.get(path)
             if isinstance(table, TableNode):
                 table.next_instance = counter
+        self._notify([Change(ChangeKind.DELETED, path, Source.LOCAL) for path in instances])
 
 
 def _children(node: ObjectNode | TableNode) -> Iterator[Node]:

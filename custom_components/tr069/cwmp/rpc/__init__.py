@@ -9,11 +9,22 @@ from ..faults import CwmpFault, FaultCode
 from ..soap import Envelope, fault_body
 from ..versions import method_exists
 from . import (
+    add_object,
+    cancel_transfer,
+    delete_object,
     download,
+    factory_reset,
+    get_parameter_attributes,
     get_parameter_names,
     get_parameter_values,
+    get_queued_transfers,
     get_rpc_methods,
+    reboot,
+    schedule_download,
+    schedule_inform,
+    set_parameter_attributes,
     set_parameter_values,
+    upload,
 )
 from .base import Rpc, RpcContext
 
@@ -26,7 +37,19 @@ RPCS: Final = {
         Rpc("SetParameterValues", set_parameter_values.handle),
         Rpc("GetParameterValues", get_parameter_values.handle),
         Rpc("GetParameterNames", get_parameter_names.handle),
+        Rpc("SetParameterAttributes", set_parameter_attributes.handle),
+        Rpc("GetParameterAttributes", get_parameter_attributes.handle),
+        Rpc("AddObject", add_object.handle),
+        Rpc("DeleteObject", delete_object.handle),
+        Rpc("Reboot", reboot.handle),
         Rpc("Download", download.handle),
+        Rpc("Upload", upload.handle),
+        Rpc("FactoryReset", factory_reset.handle),
+        Rpc("ScheduleInform", schedule_inform.handle),
+        Rpc("GetQueuedTransfers", get_queued_transfers.handle),
+        Rpc("GetAllQueuedTransfers", get_queued_transfers.handle_all),
+        Rpc("ScheduleDownload", schedule_download.handle),
+        Rpc("CancelTransfer", cancel_transfer.handle),
     )
 }
 

@@ -12,6 +12,7 @@ from ..xml import Node, children, escape, text_of
 
 if TYPE_CHECKING:
     from ..datamodel import DataModel
+    from ..notifications import Notifications
     from ..soap import Envelope
     from ..transfers import TransferManager
 
@@ -34,8 +35,21 @@ class RpcContext(Protocol):
     def transfers(self) -> TransferManager:
         """The queue of file transfers."""
 
+    @property
+    def notifications(self) -> Notifications:
+        """Parameter attributes and pending value changes."""
+
     def clock(self) -> float:
         """Now, in epoch seconds (the agent's clock)."""
+
+    def reboot(self, command_key: str) -> None:
+        """Restart once the session is over; the next Inform carries ``M Reboot``."""
+
+    def factory_reset(self) -> None:
+        """Reset to defaults once the session is over; the next Inform is a BOOTSTRAP."""
+
+    def schedule_inform(self, delay: int, command_key: str) -> None:
+        """Inform with ``3 SCHEDULED`` and ``M ScheduleInform`` after ``delay`` seconds."""
 
     def set_parameter_key(self, key: str) -> None:
         """Record the ParameterKey of a successful configuration change."""
@@ -79,6 +93,14 @@ def text_arg(body: Node, name: str, *, required: bool = True, strip: bool = True
     return text.strip() if strip else text
 
 
+def command_key(body: Node) -> str:
+    """CommandKey (at most 32 characters; an absent one is empty)."""
+    key = text_arg(body, "CommandKey", required=False, strip=False)
+    if len(key) > 32:
+        raise invalid("CommandKey is longer than 32 characters")
+    return key
+
+
 def bool_arg(body: Node, name: str) -> bool:
     """A boolean argument (``1``/``0``/``true``/``false``)."""
     text = text_arg(body, name).lower()
@@ -99,6 +121,13 @@ def int_arg(body: Node, name: str, *, minimum: int = 0, maximum: int = 2**32 - 1
     if not minimum <= number <= maximum:
         raise invalid(f"argument {name} must be within {minimum}..{maximum}")
     return number
+
+
+def optional_int(body: Node, name: str) -> int:
+    """An unsignedInt argument that may be absent (then 0)."""
+    if not isinstance(body, dict) or name not in body:
+        return 0
+    return int_arg(body, name)
 
 
 def array_arg(body: Node, name: str, item: str) -> list[Node]:

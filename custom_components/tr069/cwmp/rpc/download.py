@@ -5,10 +5,10 @@ from __future__ import annotations
 from ..soap import Envelope
 from ..transfers import Transfer
 from ..xml import Node
-from .base import RpcContext, int_arg, invalid, text_arg
+from .base import RpcContext, invalid, optional_int, text_arg
 
 # Status 1: the download is not done yet; StartTime/CompleteTime are the unknown time.
-_PENDING = (
+PENDING = (
     "<Status>1</Status>"
     "<StartTime>0001-01-01T00:00:00Z</StartTime>"
     "<CompleteTime>0001-01-01T00:00:00Z</CompleteTime>"
@@ -28,10 +28,8 @@ def bounded(body: Node, name: str, *, required: bool = True, strip: bool = True)
 async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Check and queue the download; fault 9003/9004/9013 when it cannot be."""
     body = request.body
-    file_size = int_arg(body, "FileSize") if isinstance(body, dict) and "FileSize" in body else 0
-    delay = (
-        int_arg(body, "DelaySeconds") if isinstance(body, dict) and "DelaySeconds" in body else 0
-    )
+    file_size = optional_int(body, "FileSize")
+    delay = optional_int(body, "DelaySeconds")
     transfer = Transfer(
         method="Download",
         command_key=bounded(body, "CommandKey", strip=False),
@@ -46,4 +44,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     ctx.transfers.check(transfer)
     ctx.transfers.queue(transfer)
     await ctx.persist()
-    return f"<cwmp:DownloadResponse>{_PENDING}</cwmp:DownloadResponse>"
+    return f"<cwmp:DownloadResponse>{PENDING}</cwmp:DownloadResponse>"

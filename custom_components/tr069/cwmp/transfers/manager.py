@@ -17,6 +17,7 @@ import ssl
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from ..datamodel import UNKNOWN_TIME
 from ..faults import CwmpFault, FaultCode
 from .ftp import ftp_fetch, ftp_send
 from .http import http_fetch, http_send
@@ -25,6 +26,8 @@ from .model import Transfer, TransferState
 _LOGGER = logging.getLogger(__name__)
 
 MAX_QUEUED: Final = 16
+DEFAULT_WINDOW_RETRIES: Final = 3
+WINDOW_RETRY_DELAY: Final = 10.0
 DEFAULT_MAX_FILE_SIZE: Final = 16 * 1024 * 1024
 SCHEMES: Final = frozenset({"http", "https", "ftp"})
 # Codes a transfer can end with (TransferComplete, cwmp-1-2); older namespaces get fewer.
@@ -139,26 +142,71 @@ class TransferManager:
 
     async def _execute(self, transfer: Transfer) -> None:
         transfer.state = TransferState.IN_PROGRESS
-        transfer.start_time = datetime.now(UTC)
+        if transfer.start_time == UNKNOWN_TIME:
+            transfer.start_time = datetime.now(UTC)
         self._changed()
-        code, message = 0, ""
+        if transfer.windows:
+            await self._execute_in_window(transfer)
+        else:
+            self._finish(transfer, *await self._attempt(transfer))
+
+    async def _attempt(self, transfer: Transfer) -> tuple[int, str]:
+        """Transfer and apply the file once; returns (fault code, fault string)."""
         try:
             if transfer.is_download:
-                await self.download_handlers[transfer.file_type](
-                    await self._fetch(transfer), transfer
-                )
+                data = await self._fetch(transfer)
+                await self.download_handlers[transfer.file_type](data, transfer)
             else:
                 data, content_type = await self.upload_sources[transfer.file_type](transfer)
                 await self._send(transfer, data, content_type)
         except CwmpFault as fault:
-            code, message = int(fault.code), fault.text
+            return int(fault.code), fault.text
         except Exception:
             _LOGGER.exception("Transfer %s failed unexpectedly", transfer.command_key)
-            code, message = int(FaultCode.INTERNAL_ERROR), "internal error"
-        if code not in _REPORTABLE:
-            code = int(
-                FaultCode.DOWNLOAD_FAILURE if transfer.is_download else FaultCode.UPLOAD_FAILURE
+            return int(FaultCode.INTERNAL_ERROR), "internal error"
+        return 0, ""
+
+    async def _execute_in_window(self, transfer: Transfer) -> None:
+        """ScheduleDownload: try within the current window, retry, then the next window."""
+        now = self._clock()
+        index = next((i for i, w in enumerate(transfer.windows) if w.end > now), None)
+        if index is None:
+            missed = int(FaultCode.TIME_WINDOW_MISSED)
+            self._finish(transfer, missed, "every time window has passed")
+            return
+        window = transfer.windows[index]
+        try:
+            async with asyncio.timeout(window.end - now):
+                code, message = await self._attempt(transfer)
+        except TimeoutError:
+            code, message = int(FaultCode.TIME_WINDOW_MISSED), "the time window closed"
+        if code == 0:
+            self._finish(transfer, 0, "")
+            return
+        transfer.attempts += 1
+        retries = DEFAULT_WINDOW_RETRIES if window.max_retries < 0 else window.max_retries
+        retry_at = self._clock() + WINDOW_RETRY_DELAY
+        if transfer.attempts <= retries and retry_at < window.end:
+            self._wait(transfer, retry_at)
+        elif index + 1 < len(transfer.windows):
+            transfer.attempts = 0
+            self._wait(transfer, transfer.windows[index + 1].start)
+        else:
+            self._finish(
+                transfer,
+                int(FaultCode.TIME_WINDOW_MISSED),
+                f"not done within the time windows (last error {code}: {message})",
             )
+
+    def _wait(self, transfer: Transfer, start_at: float) -> None:
+        transfer.state = TransferState.NOT_STARTED
+        transfer.start_at = start_at
+        self._changed()
+
+    def _finish(self, transfer: Transfer, code: int, message: str) -> None:
+        if code not in _REPORTABLE:
+            download = transfer.is_download
+            code = int(FaultCode.DOWNLOAD_FAILURE if download else FaultCode.UPLOAD_FAILURE)
         _LOGGER.info(
             "%s %s of %s finished: %s",
             transfer.method,

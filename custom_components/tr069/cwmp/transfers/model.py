@@ -19,6 +19,20 @@ class TransferState(IntEnum):
 
 
 @dataclass(slots=True, kw_only=True)
+class TimeWindow:
+    """A ScheduleDownload time window, in epoch seconds."""
+
+    start: float
+    end: float
+    mode: str
+    max_retries: int
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialisable form."""
+        return asdict(self)
+
+
+@dataclass(slots=True, kw_only=True)
 class Transfer:
     """One Download or Upload; persisted until its TransferComplete is acknowledged."""
 
@@ -36,6 +50,8 @@ class Transfer:
     fault_string: str = ""
     start_time: datetime = field(default=UNKNOWN_TIME)
     complete_time: datetime = field(default=UNKNOWN_TIME)
+    windows: list[TimeWindow] = field(default_factory=list)
+    attempts: int = 0
 
     @property
     def is_download(self) -> bool:
@@ -61,4 +77,5 @@ class Transfer:
         values["complete_time"] = parse_datetime(
             values.get("complete_time", "0001-01-01T00:00:00Z")
         )
+        values["windows"] = [TimeWindow(**window) for window in values.get("windows", [])]
         return cls(**values)
