@@ -190,7 +190,9 @@ class CwmpEndpoint:
             else:
                 session.posts_without_cookie += 1
             namespace = post.env.namespace if post.env else None
-            if namespace and session.namespace and namespace != session.namespace:
+            # The CPE keeps the Inform's namespace, or follows the one the ACS answers in.
+            allowed = {session.namespace, self._namespace(session)}
+            if namespace and session.namespace and namespace not in allowed:
                 self.state.protocol_error(
                     session, f"{post.kind} uses {namespace}, the Inform used {session.namespace}"
                 )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from custom_components.tr069.cwmp.agent import CpeAgent
 from local_acs import LocalAcs
 from tests.agent_harness import AgentHarness, agent_config, assert_schema_valid
 
@@ -32,8 +33,14 @@ async def cpe(acs: LocalAcs) -> AsyncIterator[HarnessFactory]:
     """Start agents against the ``acs`` fixture (stopped at the end of the test)."""
     harnesses: list[AgentHarness] = []
 
-    async def start(*, run: bool = True, url: str | None = None, **overrides: Any) -> AgentHarness:
-        harness = AgentHarness(agent_config(url or acs.url, **overrides))
+    async def start(
+        *,
+        run: bool = True,
+        url: str | None = None,
+        prepare: Callable[[CpeAgent], None] | None = None,
+        **overrides: Any,
+    ) -> AgentHarness:
+        harness = AgentHarness(agent_config(url or acs.url, **overrides), prepare=prepare)
         harnesses.append(harness)
         await harness.start(run=run)
         return harness

@@ -508,6 +508,7 @@ class CpeAgent:
     ) -> None:
         self._events.delivered()
         self.notifications.delivered(changed)
+        self._namespace = envelope.namespace
         if any(event.code == EventCode.BOOTSTRAP for event in events):
             self._bootstrapped_url = url
         if version := envelope.headers.get("UseCWMPVersion"):
@@ -517,8 +518,6 @@ class CpeAgent:
 
     def _finish(self, result: SessionResult) -> None:
         now = self._clock()
-        if result.informed:
-            self._namespace = result.namespace
         if result.success:
             self._retry_count = 0
             self._timers.retry_at = None

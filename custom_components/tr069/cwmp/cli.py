@@ -118,24 +118,35 @@ def _read_ca(path: str | None) -> str | None:
 async def run(args: argparse.Namespace) -> int:
     """Run the agent; with ``--once`` return 0 when the session succeeded."""
     soap_log = SoapLog(args.soap_log) if args.soap_log else None
-    agent = build_agent(args, soap_log)
     try:
-        await agent.setup()
-    except OSError as err:
-        _LOGGER.error("Cannot listen for Connection Requests on port %s: %s", args.cr_port, err)  # noqa: TRY400
-        return 2
-    try:
-        if args.once:
-            result = await agent.run_once()
-            if result.error:
-                _LOGGER.error("Session failed: %s", result.error)
-            return 0 if result.success else 1
-        await _run_until_signal(agent)
-        return 0
+        while True:
+            agent = build_agent(args, soap_log)
+            try:
+                await agent.setup()
+            except OSError as err:
+                await agent.shutdown()
+                message = "Cannot listen for Connection Requests on port %s: %s"
+                _LOGGER.error(message, args.cr_port, err)  # noqa: TRY400 - expected, no trace
+                return 2
+            try:
+                if args.once:
+                    return await _one_session(agent)
+                await _run_until_signal(agent)
+            finally:
+                await agent.shutdown()
+            if not agent.restarting:
+                return 0
+            _LOGGER.info("Restarting the agent (Reboot or FactoryReset from the ACS)")
     finally:
-        await agent.shutdown()
         if soap_log is not None:
             soap_log.close()
+
+
+async def _one_session(agent: CpeAgent) -> int:
+    result = await agent.run_once()
+    if result.error:
+        _LOGGER.error("Session failed: %s", result.error)
+    return 0 if result.success else 1
 
 
 async def _run_until_signal(agent: CpeAgent) -> None:
@@ -143,8 +154,12 @@ async def _run_until_signal(agent: CpeAgent) -> None:
     task = loop.create_task(agent.run())
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, task.cancel)
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    try:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 def main(argv: list[str] | None = None) -> int:

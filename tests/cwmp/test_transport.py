@@ -1,0 +1,96 @@
+"""The HTTP client of sessions against small hand-written servers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+import pytest
+
+from custom_components.tr069.cwmp.transport import AcsClient, AcsError, AcsErrorKind
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Callable[[Handler], Awaitable[str]]]:
+    runners: list[web.AppRunner] = []
+
+    async def start(handler: Handler) -> str:
+        app = web.Application()
+        app.router.add_post("/", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runners.append(runner)
+        return f"http://127.0.0.1:{runner.addresses[0][1]}/"
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()
+
+
+async def test_gzip_bodies_and_the_415_fallback(
+    server: Callable[[Handler], Awaitable[str]],
+) -> None:
+    seen: list[tuple[str | None, bytes]] = []
+
+    async def refuse_gzip(request: web.Request) -> web.Response:
+        raw = await request.content.read()
+        encoding = request.headers.get("Content-Encoding")
+        seen.append((encoding, raw))
+        if encoding == "gzip":
+            return web.Response(status=415)
+        return web.Response(status=204)
+
+    url = await server(refuse_gzip)
+    async with AcsClient(url, compress=True) as client:
+        reply = await client.post(b"<hello/>")
+        assert reply.status == 204
+        assert not client.compress
+    assert seen[0] == ("gzip", b"<hello/>")  # aiohttp decompressed a valid gzip body
+    assert seen[1] == (None, b"<hello/>")
+
+
+async def test_answer_size_is_limited(server: Callable[[Handler], Awaitable[str]]) -> None:
+    async def huge(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(body=b"x" * 5000, content_type="text/xml")
+
+    url = await server(huge)
+    async with AcsClient(url, max_body=1000) as client:
+        with pytest.raises(AcsError) as err:
+            await client.post(b"<a/>")
+    assert err.value.kind is AcsErrorKind.PROTOCOL
+
+
+async def test_unexpected_status_and_redirects(server: Callable[[Handler], Awaitable[str]]) -> None:
+    async def teapot(request: web.Request) -> web.Response:
+        return web.Response(status=418)
+
+    async def moved(request: web.Request) -> web.Response:
+        return web.Response(status=301, headers={"Location": "/"})
+
+    async def unchallenged(request: web.Request) -> web.Response:
+        return web.Response(status=401)
+
+    for handler, kind in (
+        (teapot, AcsErrorKind.HTTP),
+        (moved, AcsErrorKind.HTTP),
+        (unchallenged, AcsErrorKind.INVALID_AUTH),
+    ):
+        url = await server(handler)
+        async with AcsClient(url) as client:
+            with pytest.raises(AcsError) as err:
+                await client.post(b"<a/>")
+        assert err.value.kind is kind
+
+
+async def test_unsupported_challenge(server: Callable[[Handler], Awaitable[str]]) -> None:
+    async def negotiate(request: web.Request) -> web.Response:
+        return web.Response(status=401, headers={"WWW-Authenticate": "Negotiate abc"})
+
+    url = await server(negotiate)
+    async with AcsClient(url, credentials=lambda: ("u", "p")) as client:
+        with pytest.raises(AcsError, match="unsupported authentication"):
+            await client.post(b"<a/>")
