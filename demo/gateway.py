@@ -1,0 +1,95 @@
+"""The tr069 config entry: created through the integration's config flow (REST), or reused."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Final
+
+from .console import DemoError, say
+from .ha_api import HomeAssistantApi
+from .settings import HOST, IDENTITY, PERIODIC_INFORM_INTERVAL
+from .state import EntryRecord
+
+DOMAIN: Final = "tr069"
+# setup_retry is not among them: Home Assistant retries on its own.
+_FAILED_STATES: Final = frozenset({"setup_error", "migration_error", "failed_unload"})
+
+
+def flow_input(acs_url: str, cr_port: int) -> dict[str, Any]:
+    """What a user would type in the config flow's form."""
+    return {
+        "acs_url": acs_url,
+        "username": "",
+        "password": "",
+        "verify_ssl": True,
+        "periodic_inform_interval": PERIODIC_INFORM_INTERVAL,
+        "connection_request_port": cr_port,
+        "connection_request_host": HOST,
+        "identity": dict(IDENTITY),
+    }
+
+
+async def _run_flow(api: HomeAssistantApi, acs_url: str, cr_port: int) -> str:
+    form = await api.request(
+        "POST",
+        "/api/config/config_entries/flow",
+        {"handler": DOMAIN, "show_advanced_options": False},
+    )
+    if form.get("type") != "form":
+        raise DemoError(f"the config flow did not show its form: {form}")
+    say("HA", f"config flow: ACS {acs_url}, serial {IDENTITY['serial_number']} (tests a session)")
+    result = await api.request(
+        "POST", f"/api/config/config_entries/flow/{form['flow_id']}", flow_input(acs_url, cr_port)
+    )
+    if result.get("type") != "create_entry":
+        detail = (result.get("description_placeholders") or {}).get("detail", "")
+        raise DemoError(
+            f"the config flow did not create the entry: {result.get('type')} "
+            f"{result.get('errors') or result.get('reason')} {detail}".rstrip()
+        )
+    entry_id = str(result["result"]["entry_id"])
+    say("HA", f"config entry created: {result.get('title')} ({entry_id})")
+    return entry_id
+
+
+async def ensure_entry(
+    api: HomeAssistantApi, previous: EntryRecord | None, acs_url: str, cr_port: int
+) -> tuple[EntryRecord, bool]:
+    """The demo's entry (reused if it points at this ACS), and whether it was just created."""
+    entries = await api.config_entries(DOMAIN)
+    for entry in entries:
+        reuse = (
+            previous is not None
+            and entry["entry_id"] == previous.entry_id
+            and previous.acs_url == acs_url
+            and previous.connection_request_port == cr_port
+        )
+        if reuse:
+            say("HA", f"config entry {entry['title']} exists already ({entry['state']})")
+            return EntryRecord(entry["entry_id"], acs_url, cr_port), False
+    for entry in entries:
+        say("HA", f"removing config entry {entry['title']}: it does not match this run")
+        await api.request("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
+    entry_id = await _run_flow(api, acs_url, cr_port)
+    return EntryRecord(entry_id, acs_url, cr_port), True
+
+
+async def wait_loaded(api: HomeAssistantApi, entry_id: str, timeout: float) -> None:  # noqa: ASYNC109
+    """Wait until the entry is set up (its agent runs); DemoError if setting it up failed."""
+    deadline = time.monotonic() + timeout
+    state, reason = "", ""
+    while time.monotonic() < deadline:
+        entry = next(
+            (e for e in await api.config_entries(DOMAIN) if e["entry_id"] == entry_id), None
+        )
+        if entry is None:
+            raise DemoError(f"config entry {entry_id} disappeared")
+        state, reason = entry["state"], entry.get("reason") or ""
+        if state == "loaded":
+            say("HA", "tr069 integration loaded: the gateway's agent runs")
+            return
+        if state in _FAILED_STATES:
+            raise DemoError(f"the tr069 config entry failed to set up: {state} {reason}".rstrip())
+        await asyncio.sleep(0.5)
+    raise DemoError(f"the tr069 config entry is still {state} after {timeout:.0f} s {reason}")
