@@ -1,0 +1,44 @@
+"""Suite-wide checks.
+
+Every envelope a CPE agent sends in any test is validated against the BBF CWMP
+schemas (``../shared/cwmp`` or ``$CWMP_SCHEMAS``): the session engine's POST is
+wrapped, and a test fails if anything it made the agent send is not valid.
+When the schemas are absent this is said at the top of the run, not hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from custom_components.tr069.cwmp.session import CwmpSession
+from custom_components.tr069.cwmp.transport import AcsReply
+from local_acs.validation import SchemaValidator, schemas_dir
+
+_VALIDATOR = SchemaValidator()
+
+
+def pytest_report_header() -> str:
+    """Say whether envelopes are validated."""
+    if _VALIDATOR.available:
+        return f"CWMP schema validation: ON ({schemas_dir()})"
+    return f"CWMP schema validation: ABSENT — {schemas_dir()} not found; envelopes NOT validated"
+
+
+@pytest.fixture(autouse=True)
+def every_envelope_is_schema_valid(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail the test if the agent sent an envelope that does not validate."""
+    failures: list[tuple[bytes, list[str]]] = []
+    original = CwmpSession._post
+
+    async def validating_post(self: CwmpSession, message: bytes | None) -> AcsReply:
+        if message and _VALIDATOR.available:
+            errors = _VALIDATOR.errors(message)
+            if errors:
+                failures.append((message, errors))
+        return await original(self, message)
+
+    monkeypatch.setattr(CwmpSession, "_post", validating_post)
+    yield
+    assert not failures, [errors for _message, errors in failures]
