@@ -133,7 +133,7 @@ def _decode_header(
             namespaces.add(cwmp_ns)
             text = text_of(element).strip()
             if local == "ID":
-                request_id = text
+                request_id = text_of(element)  # echoed exactly as the ACS sent it
             elif local == "HoldRequests":
                 hold = text in ("1", "true")
             else:

@@ -173,8 +173,8 @@ class MeterTable:
         return int(head) if head.isdigit() else None
 
     def _text(self, path: str) -> str:
-        node = self.datamodel.node(path)
-        return node.value if isinstance(node, ParameterNode) and isinstance(node.value, str) else ""
+        value = self.datamodel.read(path)
+        return value if isinstance(value, str) else ""
 
     def view(self, instance: int) -> MeterView | None:
         """The meter at an instance number (None when it does not exist)."""

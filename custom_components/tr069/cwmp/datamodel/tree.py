@@ -119,6 +119,7 @@ class DataModel:
         self._validators: dict[str, Validator] = {}
         self._listeners: list[Listener] = []
         self._getters: dict[str, Getter] = {}
+        self._staged: dict[str, Value] = {}
         self.root = self._build_object(f"{root.name}.", root, f"{root.name}.", None)
 
     # ------------------------------------------------------------------ building
@@ -246,7 +247,8 @@ class DataModel:
         """SetParameterValues semantics: check every item, then apply all or none.
 
         ``items`` holds ``(name, wire text, xsi:type or None)``. Faults carry one
-        ParameterFault per failing parameter under an overall 9003.
+        ParameterFault per failing parameter under an overall 9003. Validators
+        see the request's other values through :meth:`read`, as if applied.
         """
         faults: list[ParameterFault] = []
         checked: list[tuple[ParameterNode, Value]] = []
@@ -259,6 +261,7 @@ class DataModel:
                 checked.append(self._check_write(name, text, xsi_type, source))
             except CwmpFault as fault:
                 faults.append(ParameterFault(name, fault.code, fault.message))
+        faults.extend(self._validate(checked))
         if faults:
             raise CwmpFault(FaultCode.INVALID_ARGUMENTS, parameter_faults=tuple(faults))
         return self._apply(checked, source)
@@ -277,13 +280,37 @@ class DataModel:
                 f"{name} is {node.spec.type.xsd}, not {xsi_type}",
             )
         try:
-            value = node.spec.parse(text)
-            validator = self._validators.get(node.schema_path)
-            if validator is not None:
-                validator(node, value)
+            return node, node.spec.parse(text)
         except ValueError as err:
             raise CwmpFault(FaultCode.INVALID_PARAMETER_VALUE, f"{name}: {err}") from err
-        return node, value
+
+    def _validate(self, checked: list[tuple[ParameterNode, Value]]) -> list[ParameterFault]:
+        """Run the validators with the whole request staged."""
+        faults = []
+        self._staged = {node.path: value for node, value in checked}
+        try:
+            for node, value in checked:
+                validator = self._validators.get(node.schema_path)
+                if validator is None:
+                    continue
+                try:
+                    validator(node, value)
+                except ValueError as err:
+                    faults.append(
+                        ParameterFault(
+                            node.path, FaultCode.INVALID_PARAMETER_VALUE, f"{node.path}: {err}"
+                        )
+                    )
+        finally:
+            self._staged = {}
+        return faults
+
+    def read(self, path: str) -> Value | None:
+        """A parameter's value as the request being checked would leave it (None: no such)."""
+        if path in self._staged:
+            return self._staged[path]
+        node = self._index.get(path)
+        return node.current() if isinstance(node, ParameterNode) else None
 
     def set_local(self, path: str, value: Value) -> list[Change]:
         """A change made by the CPE itself (read-only parameters included)."""
