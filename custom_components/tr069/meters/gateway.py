@@ -123,8 +123,7 @@ class MeterGateway:
 
     def _reading_name(self, node: ParameterNode) -> str:
         row = node.path.rsplit(".", 1)[0]
-        name = self.table.datamodel.node(f"{row}.Name")
-        return name.value if isinstance(name, ParameterNode) and isinstance(name.value, str) else ""
+        return self._text(f"{row}.Name")
 
     def _check_serial(self, node: ParameterNode, value: Value) -> None:
         instance = self.table.instance_of(node.path)
@@ -191,15 +190,18 @@ class MeterGateway:
             if view is None or not view.serial:
                 continue
             names = {self._text(path.rsplit(".", 1)[0] + ".Name") for path in paths}
-            readings = {name: view.readings[name].value for name in names if name in view.readings}
+            # In the meter's order, so that events and logbook lines read the same each time.
+            readings = {
+                name: reading.value for name, reading in view.readings.items() if name in names
+            }
             if readings:
                 source = next(iter(paths.values()))
                 updates.append(MeterUpdate(view.serial, readings, source))
         return updates
 
     def _text(self, path: str) -> str:
-        node = self.table.datamodel.node(path)
-        return node.value if isinstance(node, ParameterNode) and isinstance(node.value, str) else ""
+        value = self.table.datamodel.read(path)
+        return value if isinstance(value, str) else ""
 
 
 __all__ = [
