@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import socket
 import ssl
 from typing import Any
 from urllib.parse import urlsplit
@@ -126,6 +127,17 @@ def _acs_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
     if pem := (user_input.get(CONF_CA_CERTIFICATE) or "").strip():
         data[CONF_CA_CERTIFICATE] = pem
     return data
+
+
+def _port_free(port: int) -> bool:
+    """Whether the Connection Request server could listen on this port now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("", port))
+        except OSError:
+            return False
+    return True
 
 
 def _check_ca(pem: str) -> None:
@@ -295,9 +307,18 @@ class Tr069OptionsFlow(OptionsFlow):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Periodic inform interval and Connection Request server."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=_runtime_options(user_input))
+            options = _runtime_options(user_input)
+            port = options[CONF_CR_PORT]
+            # The running agent holds its own port; another one must be free.
+            current = self.config_entry.options.get(CONF_CR_PORT, DEFAULT_CR_PORT)
+            if port != current and not _port_free(port):
+                errors[CONF_CR_PORT] = "port_in_use"
+            else:
+                return self.async_create_entry(data=options)
         return self.async_show_form(
             step_id="init",
-            data_schema=vol.Schema(_runtime_fields(self.config_entry.options)),
+            data_schema=vol.Schema(_runtime_fields(user_input or self.config_entry.options)),
+            errors=errors,
         )

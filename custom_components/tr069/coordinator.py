@@ -10,6 +10,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
@@ -22,6 +23,16 @@ from .meters.table import ApplyResult, MeterView
 _LOGGER = logging.getLogger(__name__)
 
 type Tr069ConfigEntry = ConfigEntry[Tr069Coordinator]
+
+
+def meter_device_info(meter: MeterView) -> DeviceInfo:
+    """What the device registry shows of a meter (kept up to date as the meter changes)."""
+    return DeviceInfo(
+        manufacturer=meter.vendor or None,
+        model=meter.type_name or meter.kind.value,
+        serial_number=meter.serial,
+        name=meter.name or f"{meter.vendor} {meter.serial}".strip(),
+    )
 
 
 def gateway_identifier(agent: CpeAgent) -> str:
@@ -60,9 +71,35 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
             self._serial_at[instance] = view.serial
             if view.serial:
                 self.meters[view.serial] = view
+        self._remove_stale_devices()
         self._task = self.config_entry.async_create_background_task(
-            self.hass, self.agent.run(), f"{DOMAIN} agent {self.config_entry.title}"
+            self.hass, self._async_run(), f"{DOMAIN} agent {self.config_entry.title}"
         )
+
+    async def _async_run(self) -> None:
+        """Run the agent; after a Reboot or FactoryReset from the ACS, start it again."""
+        await self.agent.run()
+        if self.agent.restarting:
+            _LOGGER.info("The ACS restarted the gateway: reloading %s", self.config_entry.title)
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+
+    def _remove_stale_devices(self) -> None:
+        """Devices of meters the data model no longer holds.
+
+        The agent's state is saved at once, the device registry later: a crash in
+        between leaves the device of a deleted meter behind.
+        """
+        registry = dr.async_get(self.hass)
+        prefix = f"{self.gateway_id}_meter_"
+        current = {self.meter_identifier(serial) for serial in self.meters}
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            if any(
+                domain == DOMAIN and identifier.startswith(prefix) and identifier not in current
+                for domain, identifier in device.identifiers
+            ):
+                registry.async_update_device(
+                    device.id, remove_config_entry_id=self.config_entry.entry_id
+                )
 
     async def async_shutdown(self) -> None:
         """Stop the agent: the loop, then the Connection Request server (port released)."""
@@ -111,11 +148,33 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
                     self.meters[view.serial] = view
                     changed.add(view.serial)
         for serial in changed:
+            self._update_device(self.meters[serial])
             for update in list(self._meter_listeners.get(serial, ())):
                 update()
         self.async_update_listeners()
         for meter_update in updates:
             self._fire_meter_updated(meter_update)
+
+    def _update_device(self, view: MeterView) -> None:
+        """A meter's vendor, type or name changed: so does its device."""
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device(
+            identifiers={(DOMAIN, self.meter_identifier(view.serial))}
+        )
+        if device is None:
+            return
+        info = meter_device_info(view)
+        manufacturer, model = info.get("manufacturer"), info.get("model")
+        name, serial = info.get("name"), info.get("serial_number")
+        if (device.manufacturer, device.model, device.name, device.serial_number) != (
+            manufacturer,
+            model,
+            name,
+            serial,
+        ):
+            registry.async_update_device(
+                device.id, manufacturer=manufacturer, model=model, name=name, serial_number=serial
+            )
 
     def _forget_readings(self, view: MeterView) -> None:
         """Readings a meter no longer has lose their entities."""

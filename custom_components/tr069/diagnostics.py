@@ -13,7 +13,14 @@ from .const import CONF_CA_CERTIFICATE
 from .coordinator import Tr069ConfigEntry
 
 TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, CONF_CA_CERTIFICATE}
-_REDACTED_PARAMETERS = ("Username", "Password", "ConnectionRequestURL")
+# Credentials, the address the ACS wakes the gateway at, and where the meters are.
+_REDACTED_PARAMETERS = (
+    "Username",
+    "Password",
+    "ConnectionRequestURL",
+    "Latitude",
+    "Longitude",
+)
 
 
 def _parameter_values(entry: Tr069ConfigEntry) -> dict[str, str]:

@@ -8,7 +8,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import Tr069Coordinator
+from .coordinator import Tr069Coordinator, meter_device_info
 from .meters.table import MeterView
 
 
@@ -43,14 +43,10 @@ class Tr069MeterEntity(Entity):
         self.coordinator = coordinator
         self.serial = meter.serial
         self._attr_unique_id = f"{coordinator.config_entry.entry_id}_{meter.serial}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, coordinator.meter_identifier(meter.serial))},
-            manufacturer=meter.vendor or None,
-            model=meter.type_name or meter.kind.value,
-            serial_number=meter.serial,
-            name=meter.name or f"{meter.vendor} {meter.serial}".strip(),
-            via_device=(DOMAIN, coordinator.gateway_id),
-        )
+        device_info = meter_device_info(meter)
+        device_info["identifiers"] = {(DOMAIN, coordinator.meter_identifier(meter.serial))}
+        device_info["via_device"] = (DOMAIN, coordinator.gateway_id)
+        self._attr_device_info = device_info
 
     @property
     def meter(self) -> MeterView | None:

@@ -122,17 +122,11 @@ class MeterReadingSensor(Tr069MeterEntity, SensorEntity):
     @property
     def available(self) -> bool:
         """A reading that is not known (yet) is unavailable, never 0."""
-        meter = self.meter
-        return (
-            meter is not None
-            and self.reading in meter.readings
-            and meter.readings[self.reading].value is not None
-        )
+        return self.native_value is not None
 
     @property
     def native_value(self) -> float | str | None:
-        """The reading's value in its canonical unit."""
+        """The reading's value in its canonical unit (None: gone, or not known yet)."""
         meter = self.meter
-        if meter is None or self.reading not in meter.readings:
-            return None
-        return meter.readings[self.reading].value
+        reading = meter.readings.get(self.reading) if meter is not None else None
+        return reading.value if reading is not None else None

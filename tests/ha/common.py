@@ -1,0 +1,161 @@
+"""Helpers of the Home Assistant tests: ports, waiting, sessions, Connection Requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import socket
+import time
+from typing import Any
+
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+import homeassistant.util.dt as dt_util
+from pytest_homeassistant_custom_component.syrupy import ANY, StateSnapshot
+
+from custom_components.tr069.const import (
+    CONF_ACS_URL,
+    CONF_CR_PORT,
+    CONF_IDENTITY,
+    CONF_MANUFACTURER,
+    CONF_OUI,
+    CONF_PERIODIC_INFORM_INTERVAL,
+    CONF_PRODUCT_CLASS,
+    CONF_ROOT,
+    CONF_SERIAL_NUMBER,
+    CONF_VERIFY_SSL,
+)
+from custom_components.tr069.coordinator import Tr069ConfigEntry
+from custom_components.tr069.cwmp.agent import CpeAgent
+from local_acs import InformRecord, LocalAcs
+
+SERIAL = "HA0001"
+OUI = "00D09E"
+MANUFACTURER = "Home Assistant"
+PRODUCT_CLASS = "HomeAssistant"
+METERS = f"Device.X_{OUI}_Meter."
+GATEWAY_ID = f"{OUI}-{PRODUCT_CLASS}-{SERIAL}"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (bound to 0, read, closed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def identity(serial: str = SERIAL) -> dict[str, str]:
+    """The identity section of the user step."""
+    return {
+        CONF_MANUFACTURER: MANUFACTURER,
+        CONF_OUI: OUI,
+        CONF_PRODUCT_CLASS: PRODUCT_CLASS,
+        CONF_SERIAL_NUMBER: serial,
+        CONF_ROOT: "Device",
+    }
+
+
+def user_input(url: str, port: int, **overrides: Any) -> dict[str, Any]:
+    """What a user enters in the user step."""
+    data: dict[str, Any] = {
+        CONF_ACS_URL: url,
+        CONF_USERNAME: "",
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+        CONF_PERIODIC_INFORM_INTERVAL: 300,
+        CONF_CR_PORT: port,
+        CONF_IDENTITY: identity(),
+    }
+    data.update(overrides)
+    return data
+
+
+async def wait_for(
+    predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition"
+) -> Any:
+    """Poll ``predicate`` until it is truthy (its value), or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.01)
+    return value
+
+
+def agent_of(entry: Tr069ConfigEntry) -> CpeAgent:
+    """The running agent of a loaded entry."""
+    return entry.runtime_data.agent
+
+
+def cr_credentials(agent: CpeAgent) -> tuple[str, str]:
+    """The Connection Request credentials the agent checks (random by default)."""
+    ms = f"{agent.config.root.value}.ManagementServer."
+    return (
+        agent.datamodel.text_value(f"{ms}ConnectionRequestUsername"),
+        agent.datamodel.text_value(f"{ms}ConnectionRequestPassword"),
+    )
+
+
+async def connection_request(acs: LocalAcs, entry: Tr069ConfigEntry) -> None:
+    """The ACS wakes the entry's agent up (Digest with the agent's credentials)."""
+    agent = agent_of(entry)
+    status = await acs.connection_request(
+        agent.status.connection_request_url, *cr_credentials(agent)
+    )
+    assert status == 200
+
+
+async def session(
+    hass: HomeAssistant,
+    acs: LocalAcs,
+    entry: Tr069ConfigEntry,
+    event: str = "6 CONNECTION REQUEST",
+    *,
+    wake: bool | None = None,
+) -> InformRecord:
+    """Wait for the entry's next session with ``event`` to end on both sides.
+
+    ``wake`` (default: when the event is a Connection Request) sends the Connection
+    Request first.
+    """
+    agent = agent_of(entry)
+    if wake if wake is not None else event == "6 CONNECTION REQUEST":
+        await connection_request(acs, entry)
+    inform = await acs.wait_for_inform(serial=agent.config.identity.serial_number, event=event)
+    await wait_for(lambda: session_ended(agent, inform), what=f"the end of the {event} session")
+    await hass.async_block_till_done()
+    return inform
+
+
+async def failed_session(hass: HomeAssistant, acs: LocalAcs, entry: Tr069ConfigEntry) -> None:
+    """Wake the agent up and wait for its session to fail (the ACS misbehaves)."""
+    agent = agent_of(entry)
+    before = agent.status.sessions
+    await connection_request(acs, entry)
+    await wait_for(lambda: agent.status.sessions > before, what="the failed session")
+    await hass.async_block_till_done()
+
+
+def session_ended(agent: CpeAgent, inform: InformRecord) -> bool:
+    """The agent ended the session of this Inform (or a later one)."""
+    end = agent.status.last_session_end
+    return end is not None and end.timestamp() >= inform.received_at
+
+
+def event_codes(inform: InformRecord) -> list[str]:
+    """The Inform's event codes."""
+    return [event.code for event in inform.events]
+
+
+def timestamp_states(*, data: Any, path: Any) -> Any:
+    """Snapshot matcher: a timestamp sensor's state is checked, then stored as ANY."""
+    if (
+        isinstance(data, StateSnapshot)
+        and data["attributes"].get("device_class") == "timestamp"
+        and data["state"] not in ("unknown", "unavailable")
+    ):
+        stamp = dt_util.parse_datetime(data["state"])
+        assert stamp is not None, data
+        assert abs((dt_util.utcnow() - stamp).total_seconds()) < 60, data
+        return StateSnapshot(data | {"state": ANY})
+    return data

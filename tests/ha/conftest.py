@@ -1,0 +1,170 @@
+"""Fixtures of the Home Assistant tests: a local ACS and a config entry talking to it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+import ssl
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.tr069.const import (
+    CONF_ACS_URL,
+    CONF_CR_PORT,
+    CONF_IDENTITY,
+    CONF_PERIODIC_INFORM_INTERVAL,
+    CONF_VERIFY_SSL,
+    DOMAIN,
+)
+from local_acs import LocalAcs
+from tests.agent_harness import assert_schema_valid
+
+from .common import SERIAL, free_port, identity, session
+
+ENTRY_ID = "01JTR069GATEWAY0000000000000"
+
+
+@pytest.fixture(autouse=True)
+def _environment(socket_enabled: None, enable_custom_integrations: None) -> None:
+    """Real sockets on 127.0.0.1 and the custom integration."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with the Home Assistant extension, in ``tests/ha/snapshots``.
+
+    The test plugin defines the same fixture, but syrupy's own plugin wins over it.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Every entity enabled (as in Home Assistant core's test fixtures)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@pytest.fixture
+async def acs(request: pytest.FixtureRequest) -> AsyncIterator[LocalAcs]:
+    """A local ACS (indirect parameters: LocalAcs arguments).
+
+    Every envelope the gateway sends it must be schema-valid.
+    """
+    async with LocalAcs(**getattr(request, "param", {})) as server:
+        yield server
+    assert_schema_valid(server)
+
+
+@pytest.fixture
+def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> Iterator[None]:
+    """The TLS ACS's own noise when the gateway refuses its certificate.
+
+    asyncio reports a handshake the client aborts to the loop's exception handler
+    ("Error on transport creation for incoming connection"); the test harness would
+    fail the test on it, although it is the peer's server side working as intended.
+    """
+    loop = hass.loop
+    handler = loop.get_exception_handler()
+
+    def filtered(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if str(context.get("message", "")).startswith(
+            "Error on transport creation for incoming connection"
+        ) and isinstance(context.get("exception"), (ConnectionResetError, ssl.SSLError)):
+            return
+        if handler is not None:
+            handler(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(filtered)
+    yield
+    loop.set_exception_handler(handler)
+
+
+@pytest.fixture
+def cr_port() -> int:
+    """A free port for the entry's Connection Request server."""
+    return free_port()
+
+
+@pytest.fixture
+def entry_data(request: pytest.FixtureRequest, acs: LocalAcs) -> dict[str, Any]:
+    """The entry's data: the ACS and the gateway's identity (indirect parameters: changes)."""
+    return {
+        CONF_ACS_URL: acs.url,
+        CONF_USERNAME: "",
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+        CONF_IDENTITY: identity(),
+        **getattr(request, "param", {}),
+    }
+
+
+@pytest.fixture
+def mock_config_entry(entry_data: dict[str, Any], cr_port: int) -> MockConfigEntry:
+    """A config entry of a gateway of the local ACS."""
+    url = entry_data[CONF_ACS_URL].rstrip("/").lower()
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=ENTRY_ID,
+        title=f"{SERIAL} @ 127.0.0.1",
+        unique_id=f"{SERIAL}@{url}",
+        data=entry_data,
+        options={CONF_PERIODIC_INFORM_INTERVAL: 300, CONF_CR_PORT: cr_port},
+    )
+
+
+@pytest.fixture
+def platforms() -> list[Platform]:
+    """The platforms to set up (snapshot tests keep one)."""
+    return [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+
+@pytest.fixture
+async def unload_at_end(hass: HomeAssistant, acs: LocalAcs) -> AsyncIterator[None]:
+    """Unload every entry of the integration at the end of the test (no lingering tasks).
+
+    The entries stop before the ACS does (this fixture comes after ``acs``).
+    """
+    yield
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.state is ConfigEntryState.LOADED:
+            assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+def patch_platforms(platforms: list[Platform]) -> Iterator[None]:
+    """Only the chosen platforms."""
+    with patch("custom_components.tr069.PLATFORMS", platforms):
+        yield
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant,
+    acs: LocalAcs,
+    mock_config_entry: MockConfigEntry,
+    patch_platforms: None,
+    unload_at_end: None,
+) -> MockConfigEntry:
+    """The entry set up, its first session (BOOTSTRAP, BOOT) over."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    await session(hass, acs, mock_config_entry, "0 BOOTSTRAP")
+    return mock_config_entry
