@@ -7,19 +7,28 @@ from typing import Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
 from .agent_config import async_build_agent_config
 from .const import DOMAIN
 from .coordinator import Tr069ConfigEntry, Tr069Coordinator
 from .cwmp.agent import CpeAgent
+from .services import async_setup_services
 from .store import HomeAssistantStateStore
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 # State of the config flow's first session, handed to the entry it creates.
 PROBE_STATES: HassKey[dict[str, dict[str, Any]]] = HassKey(f"{DOMAIN}_probe_states")
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> bool:

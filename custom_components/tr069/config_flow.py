@@ -33,6 +33,7 @@ from . import PROBE_STATES
 from .agent_config import async_default_serial_number
 from .const import (
     CONF_ACS_URL,
+    CONF_ALLOW_RESTART,
     CONF_CA_CERTIFICATE,
     CONF_CR_HOST,
     CONF_CR_PORT,
@@ -310,6 +311,7 @@ class Tr069OptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             options = _runtime_options(user_input)
+            options[CONF_ALLOW_RESTART] = bool(user_input.get(CONF_ALLOW_RESTART, False))
             port = options[CONF_CR_PORT]
             # The running agent holds its own port; another one must be free.
             current = self.config_entry.options.get(CONF_CR_PORT, DEFAULT_CR_PORT)
@@ -317,8 +319,16 @@ class Tr069OptionsFlow(OptionsFlow):
                 errors[CONF_CR_PORT] = "port_in_use"
             else:
                 return self.async_create_entry(data=options)
+        defaults = user_input or self.config_entry.options
         return self.async_show_form(
             step_id="init",
-            data_schema=vol.Schema(_runtime_fields(user_input or self.config_entry.options)),
+            data_schema=vol.Schema(
+                {
+                    **_runtime_fields(defaults),
+                    vol.Required(
+                        CONF_ALLOW_RESTART, default=defaults.get(CONF_ALLOW_RESTART, False)
+                    ): bool,
+                }
+            ),
             errors=errors,
         )

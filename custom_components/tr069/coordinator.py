@@ -8,12 +8,12 @@ import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, DOMAIN as HA_DOMAIN, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .const import DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
+from .const import CONF_ALLOW_RESTART, DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
 from .cwmp.agent import CpeAgent
 from .cwmp.datamodel import Source
 from .cwmp.status import AgentStatus, SessionOutcome
@@ -35,10 +35,13 @@ def meter_device_info(meter: MeterView) -> DeviceInfo:
     )
 
 
-def gateway_identifier(agent: CpeAgent) -> str:
-    """Device registry identifier of the gateway: GenieACS's device ID."""
+def gateway_identifier(entry_id: str, agent: CpeAgent) -> str:
+    """Device registry identifier of the gateway: GenieACS's device ID, per entry.
+
+    Two entries (two ACSes) may present the same identity; their devices stay apart.
+    """
     identity = agent.config.identity
-    return f"{identity.oui}-{identity.product_class}-{identity.serial_number}"
+    return f"{identity.oui}-{identity.product_class}-{identity.serial_number}@{entry_id}"
 
 
 class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
@@ -49,7 +52,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
     def __init__(self, hass: HomeAssistant, entry: Tr069ConfigEntry, agent: CpeAgent) -> None:
         super().__init__(hass, _LOGGER, config_entry=entry, name=DOMAIN, update_interval=None)
         self.agent = agent
-        self.gateway_id = gateway_identifier(agent)
+        self.gateway_id = gateway_identifier(entry.entry_id, agent)
         self.meter_gateway = MeterGateway(agent)
         self.meters: dict[str, MeterView] = {}
         self._serial_at: dict[int, str] = {}
@@ -77,11 +80,20 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         )
 
     async def _async_run(self) -> None:
-        """Run the agent; after a Reboot or FactoryReset from the ACS, start it again."""
+        """Run the agent; after a Reboot or FactoryReset from the ACS, start it again.
+
+        The agent restarts by reloading the entry; with the option set, the ACS
+        restarts Home Assistant itself.
+        """
         await self.agent.run()
-        if self.agent.restarting:
-            _LOGGER.info("The ACS restarted the gateway: reloading %s", self.config_entry.title)
-            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+        if not self.agent.restarting:
+            return
+        if self.config_entry.options.get(CONF_ALLOW_RESTART):
+            _LOGGER.warning("The ACS rebooted the gateway: restarting Home Assistant")
+            await self.hass.services.async_call(HA_DOMAIN, "restart")
+            return
+        _LOGGER.info("The ACS rebooted the gateway: reloading %s", self.config_entry.title)
+        self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
     def _remove_stale_devices(self) -> None:
         """Devices of meters the data model no longer holds.

@@ -29,12 +29,13 @@ from custom_components.tr069.coordinator import Tr069ConfigEntry
 from custom_components.tr069.cwmp.agent import CpeAgent
 from local_acs import InformRecord, LocalAcs
 
+ENTRY_ID = "01JTR069GATEWAY0000000000000"
 SERIAL = "HA0001"
 OUI = "00D09E"
 MANUFACTURER = "Home Assistant"
 PRODUCT_CLASS = "HomeAssistant"
 METERS = f"Device.X_{OUI}_Meter."
-GATEWAY_ID = f"{OUI}-{PRODUCT_CLASS}-{SERIAL}"
+GATEWAY_ID = f"{OUI}-{PRODUCT_CLASS}-{SERIAL}@{ENTRY_ID}"
 
 
 def free_port() -> int:

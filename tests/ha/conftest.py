@@ -27,9 +27,7 @@ from custom_components.tr069.const import (
 from local_acs import LocalAcs
 from tests.agent_harness import assert_schema_valid
 
-from .common import SERIAL, free_port, identity, session
-
-ENTRY_ID = "01JTR069GATEWAY0000000000000"
+from .common import ENTRY_ID, SERIAL, free_port, identity, session
 
 
 @pytest.fixture(autouse=True)

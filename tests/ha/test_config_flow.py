@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.tr069.const import (
     CONF_ACS_URL,
+    CONF_ALLOW_RESTART,
     CONF_CA_CERTIFICATE,
     CONF_CR_HOST,
     CONF_CR_PORT,
@@ -451,7 +452,11 @@ async def test_options_flow_changes_the_running_agent(
         result["flow_id"], {CONF_PERIODIC_INFORM_INTERVAL: 120, CONF_CR_PORT: cr_port}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_PERIODIC_INFORM_INTERVAL: 120, CONF_CR_PORT: cr_port}
+    assert entry.options == {
+        CONF_PERIODIC_INFORM_INTERVAL: 120,
+        CONF_CR_PORT: cr_port,
+        CONF_ALLOW_RESTART: False,
+    }
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     inform = await session(hass, acs, entry, "1 BOOT")

@@ -39,7 +39,12 @@ def test_flow_errors_and_aborts_have_strings() -> None:
         "reauth_successful",
         "reconfigure_successful",
     }
-    assert STRINGS["exceptions"].keys() == {"port_in_use"}
+    assert STRINGS["exceptions"].keys() == {
+        "port_in_use",
+        "unknown_entry",
+        "entry_not_loaded",
+        "request_download_unsupported",
+    }
 
 
 def _fields(schema: vol.Schema) -> set[str]:

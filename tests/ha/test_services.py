@@ -1,0 +1,77 @@
+"""The "request a configuration" action and the ACS's right to restart Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
+
+from custom_components.tr069.const import CONF_ALLOW_RESTART, DOMAIN
+from custom_components.tr069.meters.gateway import VENDOR_CONFIGURATION_FILE
+from local_acs import LocalAcs, rpc
+
+from .common import SERIAL, agent_of, session, wait_for
+
+
+async def test_request_configuration_sends_request_download(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+) -> None:
+    entry = init_integration
+    assert agent_of(entry).cpe_requests.supports("RequestDownload")
+    await hass.services.async_call(
+        DOMAIN, "request_configuration", {"config_entry_id": entry.entry_id}, blocking=True
+    )
+    inform = await acs.wait_for_inform(serial=SERIAL, event="9 REQUEST DOWNLOAD")
+    await inform.session.wait_ended()
+    request = acs.cpe_requests[-1]
+    assert request.method == "RequestDownload"
+    assert request.args["FileType"] == VENDOR_CONFIGURATION_FILE
+
+
+async def test_request_configuration_refused_when_the_acs_cannot(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+) -> None:
+    entry = init_integration
+    agent_of(entry).cpe_requests.acs_methods = ["Inform", "GetRPCMethods", "TransferComplete"]
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "request_configuration", {"config_entry_id": entry.entry_id}, blocking=True
+        )
+    assert err.value.translation_key == "request_download_unsupported"
+
+
+async def test_request_configuration_needs_a_running_gateway(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "request_configuration", {"config_entry_id": "nope"}, blocking=True
+        )
+    assert err.value.translation_key == "unknown_entry"
+    entry = init_integration
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "request_configuration", {"config_entry_id": entry.entry_id}, blocking=True
+        )
+    assert err.value.translation_key == "entry_not_loaded"
+
+
+async def test_reboot_restarts_home_assistant_when_allowed(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+) -> None:
+    entry = init_integration
+    restarts = async_mock_service(hass, "homeassistant", "restart")
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_ALLOW_RESTART: True}
+    )
+    await hass.async_block_till_done()
+    await session(hass, acs, entry, "1 BOOT")
+    reboot = acs.queue(SERIAL, rpc.reboot("restart-ha"))
+    await session(hass, acs, entry)
+    assert (await reboot.result()).ok
+    await wait_for(lambda: restarts, what="the restart of Home Assistant")
+    assert agent_of(entry).restarting
