@@ -1,4 +1,9 @@
-"""The recent CWMP messages, passwords removed: what Upload sends as the Vendor Log File."""
+"""The recent CWMP messages, passwords removed: what Upload sends as the Vendor Log File.
+
+Recording is cheap (it runs for every message): the CPE's own messages never
+carry a password (they read as ""), so only the ACS's are redacted, and long
+messages are cut. Decoding happens when the log is read.
+"""
 
 from __future__ import annotations
 
@@ -8,37 +13,45 @@ import re
 from typing import Final
 
 MAX_BYTES: Final = 256 * 1024
+MAX_MESSAGE: Final = 32 * 1024
 
 _SECRET_VALUE = re.compile(
-    r"(<Name>[^<]*(?:Password|Passphrase|PreSharedKey|Secret)</Name>\s*<Value\b[^>]*>)[^<]*(</Value>)"
+    rb"(<Name>[^<]*(?:Password|Passphrase|PreSharedKey|Secret)</Name>\s*<Value\b[^>]*>)[^<]*(</Value>)"
 )
-_SECRET_ELEMENT = re.compile(r"(<(Password|Passphrase)>)[^<]*(</\2>)")
+_SECRET_ELEMENT = re.compile(rb"(<(Password|Passphrase)>)[^<]*(</\2>)")
 
 
-def redact(text: str) -> str:
+def redact(message: bytes) -> bytes:
     """The message with every password value replaced by ``***``."""
-    text = _SECRET_VALUE.sub(r"\1***\2", text)
-    return _SECRET_ELEMENT.sub(r"\1***\3", text)
+    message = _SECRET_VALUE.sub(rb"\1***\2", message)
+    return _SECRET_ELEMENT.sub(rb"\1***\3", message)
 
 
 class SessionLog:
     """A bounded log of the messages exchanged with the ACS."""
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
-        self._entries: deque[str] = deque()
+        self._entries: deque[tuple[str, str, bytes, int]] = deque()
         self._size = 0
         self._max_bytes = max_bytes
 
     def __call__(self, direction: str, message: bytes) -> None:
         """Record one message (``out`` = to the ACS, ``in`` = from the ACS)."""
-        arrow = "CPE -> ACS" if direction == "out" else "ACS -> CPE"
-        body = redact(message.decode("utf-8", "replace")) if message else "(empty)"
-        entry = f"--- {datetime.now(UTC).isoformat(timespec='milliseconds')} {arrow}\n{body}\n"
-        self._entries.append(entry)
-        self._size += len(entry)
+        if direction == "in":
+            message = redact(message)
+        kept = message[:MAX_MESSAGE]
+        stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+        self._entries.append((stamp, direction, kept, len(message) - len(kept)))
+        self._size += len(kept)
         while self._size > self._max_bytes and len(self._entries) > 1:
-            self._size -= len(self._entries.popleft())
+            self._size -= len(self._entries.popleft()[2])
 
     def text(self) -> str:
         """The log, oldest message first."""
-        return "".join(self._entries)
+        lines = []
+        for stamp, direction, message, cut in self._entries:
+            arrow = "CPE -> ACS" if direction == "out" else "ACS -> CPE"
+            body = message.decode("utf-8", "replace") if message else "(empty)"
+            more = f"\n[... {cut} more bytes]" if cut else ""
+            lines.append(f"--- {stamp} {arrow}\n{body}{more}\n")
+        return "".join(lines)

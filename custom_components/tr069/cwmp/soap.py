@@ -228,7 +228,12 @@ def encode(
 
 def array(tag: str, item_type: str, items: list[str]) -> str:
     """An encoded SOAP array element, e.g. ``<ParameterList soap-enc:arrayType=...>``."""
-    return f'<{tag} soap-enc:arrayType="{item_type}[{len(items)}]">{"".join(items)}</{tag}>'
+    return array_of(tag, item_type, len(items), "".join(items))
+
+
+def array_of(tag: str, item_type: str, count: int, inner: str) -> str:
+    """An encoded SOAP array of ``count`` items already rendered as ``inner``."""
+    return f'<{tag} soap-enc:arrayType="{item_type}[{count}]">{inner}</{tag}>'
 
 
 def fault_body(fault: CwmpFault, namespace: str) -> str:

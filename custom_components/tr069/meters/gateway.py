@@ -22,7 +22,7 @@ from ..cwmp.faults import CwmpFault, FaultCode
 from ..cwmp.transfers import Transfer
 from .catalog import recognize
 from .errors import ConfigurationFileError
-from .model import MeterKind
+from .model import ConfigurationFile, MeterKind
 from .parse import parse_configuration
 from .serialize import serialize_configuration
 from .table import ApplyResult, MeterTable, canonical_unit, kind_of, parse_reading
@@ -31,6 +31,7 @@ _LOGGER = logging.getLogger(__name__)
 
 VENDOR_CONFIGURATION_FILE: Final = "3 Vendor Configuration File"
 UPLOAD_CONFIGURATION_FILE: Final = "1 Vendor Configuration File"
+APPLY_SLICE: Final = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ class MeterGateway:
         """Parse (off the event loop) and apply a configuration file, or change nothing."""
         try:
             config = await asyncio.to_thread(parse_configuration, data, filename=filename)
-            result = self.table.apply(config)
+            result = await self._apply_in_slices(config)
         except (ConfigurationFileError, ValueError) as err:
             _LOGGER.warning("Configuration file %s rejected: %s", filename, err)
             raise CwmpFault(FaultCode.FILE_CORRUPTED, str(err)) from err
@@ -92,6 +93,20 @@ class MeterGateway:
         for listener in list(self._applied_listeners):
             listener(filename, result)
         return result
+
+    async def _apply_in_slices(self, config: ConfigurationFile) -> ApplyResult:
+        """Apply a file, yielding to the event loop every APPLY_SLICE meters."""
+        steps = self.table.apply_steps(config)
+        count = 0
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                result: ApplyResult = done.value
+                return result
+            count += 1
+            if count % APPLY_SLICE == 0:
+                await asyncio.sleep(0)
 
     async def _apply_download(self, data: bytes, transfer: Transfer) -> None:
         name = transfer.target_file_name or PurePosixPath(urlsplit(transfer.url).path).name

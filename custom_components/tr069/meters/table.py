@@ -7,7 +7,7 @@ persisted with the agent's state, and Home Assistant shows views of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -257,7 +257,17 @@ class MeterTable:
 
     # ------------------------------------------------------------------ writing
     def apply(self, config: ConfigurationFile) -> ApplyResult:
-        """Make the data model hold what the file says, in one pass.
+        """Make the data model hold what the file says, in one pass."""
+        steps = self.apply_steps(config)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                result: ApplyResult = done.value
+                return result
+
+    def apply_steps(self, config: ConfigurationFile) -> Generator[None, None, ApplyResult]:
+        """:meth:`apply` one meter at a time (the caller may yield to its event loop).
 
         A complete file replaces the set of meters and each meter's readings; a
         partial file adds and updates only what it lists.
@@ -275,6 +285,7 @@ class MeterTable:
                 added.append(meter.serial)
             elif self._update(view, meter, replace=not config.partial):
                 updated.append(meter.serial)
+            yield
         removed = [] if config.partial else [s for s in existing if s not in listed]
         for serial in removed:
             self.datamodel.delete_instance(f"{self.path}{existing[serial].instance}.", Source.LOCAL)

@@ -8,7 +8,7 @@ persistence.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 import logging
@@ -53,9 +53,13 @@ type Getter = Callable[[], Value]
 
 
 class ParameterNode:
-    """A parameter instance."""
+    """A parameter instance.
 
-    __slots__ = ("getter", "path", "schema_path", "spec", "value")
+    ``xml`` caches its rendered ParameterValueStruct until the value changes:
+    a large GetParameterValues mostly joins strings that are already there.
+    """
+
+    __slots__ = ("getter", "info", "path", "schema_path", "spec", "value", "xml")
 
     def __init__(self, path: str, spec: ParameterSpec, schema_path: str) -> None:
         self.path = path
@@ -63,6 +67,8 @@ class ParameterNode:
         self.schema_path = schema_path
         self.value: Value = spec.initial
         self.getter: Getter | None = None
+        self.xml: str | None = None
+        self.info: str | None = None
 
     def current(self) -> Value:
         """The value now (computed for dynamic parameters)."""
@@ -72,7 +78,7 @@ class ParameterNode:
 class ObjectNode:
     """A single object or one instance of a table (``instance`` is its number)."""
 
-    __slots__ = ("children", "instance", "path", "schema_path", "spec")
+    __slots__ = ("children", "info", "instance", "path", "schema_path", "spec")
 
     def __init__(
         self, path: str, spec: ObjectSpec, schema_path: str, instance: int | None = None
@@ -82,12 +88,13 @@ class ObjectNode:
         self.schema_path = schema_path
         self.instance = instance
         self.children: dict[str, Node] = {}
+        self.info: str | None = None
 
 
 class TableNode:
     """A multi-instance object: its path names the table, instances hang below."""
 
-    __slots__ = ("instances", "next_instance", "path", "schema_path", "spec")
+    __slots__ = ("info", "instances", "next_instance", "path", "schema_path", "spec")
 
     def __init__(self, path: str, spec: ObjectSpec, schema_path: str) -> None:
         self.path = path
@@ -95,6 +102,7 @@ class TableNode:
         self.schema_path = schema_path
         self.instances: dict[int, ObjectNode] = {}
         self.next_instance = 1
+        self.info: str | None = None
 
 
 type Node = ParameterNode | ObjectNode | TableNode
@@ -120,6 +128,9 @@ class DataModel:
         self._listeners: list[Listener] = []
         self._getters: dict[str, Getter] = {}
         self._staged: dict[str, Value] = {}
+        # What export_state returns, kept up to date change by change.
+        self._persisted: dict[str, str] = {}
+        self._tables: dict[str, TableNode] = {}
         self.root = self._build_object(f"{root.name}.", root, f"{root.name}.", None)
 
     # ------------------------------------------------------------------ building
@@ -135,10 +146,13 @@ class DataModel:
                 param.getter = self._getters.get(param.schema_path)
                 obj.children[child.name] = param
                 self._index[param.path] = param
+                if child.persisted and param.getter is None:
+                    self._persisted[param.path] = child.type.to_text(param.value)
             elif child.multi_instance:
                 table = TableNode(f"{path}{child.name}.", child, f"{schema_path}{child.name}.")
                 obj.children[child.name] = table
                 self._index[table.path] = table
+                self._tables[table.path] = table
                 if child.count_parameter:
                     counted.append((child.count_parameter, table))
             else:
@@ -166,6 +180,7 @@ class DataModel:
         for node in self._index.values():
             if isinstance(node, ParameterNode) and node.schema_path == schema_path:
                 node.getter = getter
+                self._persisted.pop(node.path, None)
 
     def add_validator(self, schema_path: str, validator: Validator) -> None:
         """Add a check beyond type and range; it raises ValueError to refuse a value."""
@@ -217,28 +232,31 @@ class DataModel:
             raise CwmpFault(FaultCode.INVALID_PARAMETER_NAME, f"invalid name {path!r}")
         return node
 
-    def parameters(self, path: str) -> Iterator[ParameterNode]:
+    def parameters(self, path: str) -> list[ParameterNode]:
         """All parameters named by a parameter name or below a partial path, in order."""
         node = self.resolve(path)
         if isinstance(node, ParameterNode):
-            yield node
-        else:
-            yield from _walk_parameters(node)
+            return [node]
+        return _walk_parameters(node)
 
     def names(self, path: str, next_level: bool) -> list[tuple[str, bool]]:
         """GetParameterNames: (name, writable) pairs for a path and NextLevel."""
+        return [(node.path, is_writable(node)) for node in self.name_nodes(path, next_level)]
+
+    def name_nodes(self, path: str, next_level: bool) -> list[Node]:
+        """The nodes GetParameterNames lists for a path and NextLevel."""
         node = self.resolve(path)
         if isinstance(node, ParameterNode):
             if next_level:
                 raise CwmpFault(
                     FaultCode.INVALID_ARGUMENTS, "NextLevel must be false for a parameter name"
                 )
-            return [(node.path, node.spec.writable)]
+            return [node]
         if path == "" and next_level:
-            return [(self.root.path, False)]
+            return [self.root]
         if next_level:
-            return [(child.path, is_writable(child)) for child in _children(node)]
-        return [(item.path, is_writable(item)) for item in _walk(node)]
+            return list(_children(node))
+        return _walk(node)
 
     # ------------------------------------------------------------------ writes
     def set_values(
@@ -331,9 +349,13 @@ class DataModel:
 
     def _apply(self, checked: list[tuple[ParameterNode, Value]], source: Source) -> list[Change]:
         changes = []
+        persisted = self._persisted
         for node, value in checked:
             old = node.value
             node.value = value
+            node.xml = None
+            if node.path in persisted:
+                persisted[node.path] = node.spec.type.to_text(value)
             if old != value or type(old) is not type(value):
                 changes.append(Change(ChangeKind.VALUE, node.path, source, old, value))
         self._notify(changes)
@@ -381,20 +403,21 @@ class DataModel:
         del table.instances[node.instance]
         for item in _walk(node):
             self._index.pop(item.path, None)
+            self._persisted.pop(item.path, None)
+            self._tables.pop(item.path, None)
         self._notify([Change(ChangeKind.DELETED, path, source)])
 
     # ------------------------------------------------------------------ persistence
     def export_state(self) -> dict[str, Any]:
-        """What must survive a restart: persisted values and table layouts."""
-        values: dict[str, str] = {}
-        tables: dict[str, dict[str, Any]] = {}
-        for node in _walk(self.root):
-            if isinstance(node, ParameterNode):
-                if node.spec.persisted and node.getter is None:
-                    values[node.path] = node.spec.type.to_text(node.value)
-            elif isinstance(node, TableNode):
-                tables[node.path] = {"next": node.next_instance, "instances": list(node.instances)}
-        return {"values": values, "tables": tables}
+        """What must survive a restart: persisted values and table layouts.
+
+        Kept up to date as values change, so saving often costs a copy, not a walk.
+        """
+        tables = {
+            path: {"next": table.next_instance, "instances": list(table.instances)}
+            for path, table in self._tables.items()
+        }
+        return {"values": dict(self._persisted), "tables": tables}
 
     def import_state(self, state: dict[str, Any]) -> None:
         """Restore what export_state produced (unknown paths are skipped, not fatal)."""
@@ -432,6 +455,8 @@ class DataModel:
                 counters[node.path] = node.next_instance
                 instances.extend(instance.path for instance in node.instances.values())
         self._index.clear()
+        self._persisted.clear()
+        self._tables.clear()
         self.root = self._build_object(
             f"{self.root_name}.", self._root_spec, f"{self.root_name}.", None
         )
@@ -442,24 +467,40 @@ class DataModel:
         self._notify([Change(ChangeKind.DELETED, path, Source.LOCAL) for path in instances])
 
 
-def _children(node: ObjectNode | TableNode) -> Iterator[Node]:
+def _children(node: ObjectNode | TableNode) -> Iterable[Node]:
     if isinstance(node, TableNode):
-        yield from node.instances.values()
-    else:
-        yield from node.children.values()
+        return node.instances.values()
+    return node.children.values()
 
 
-def _walk(node: Node) -> Iterator[Node]:
+def _walk(node: Node) -> list[Node]:
     """The node and all its descendants, depth first, in data-model order."""
-    yield node
-    if not isinstance(node, ParameterNode):
-        for child in _children(node):
-            yield from _walk(child)
-
-
-def _walk_parameters(node: ObjectNode | TableNode) -> Iterator[ParameterNode]:
-    for child in _children(node):
-        if isinstance(child, ParameterNode):
-            yield child
+    found: list[Node] = [node]
+    if type(node) is ParameterNode:
+        return found
+    stack = [iter(_children(node))]  # type: ignore[arg-type]
+    while stack:
+        for child in stack[-1]:
+            found.append(child)
+            if type(child) is not ParameterNode:
+                stack.append(iter(_children(child)))  # type: ignore[arg-type]
+                break
         else:
-            yield from _walk_parameters(child)
+            stack.pop()
+    return found
+
+
+def _walk_parameters(node: ObjectNode | TableNode) -> list[ParameterNode]:
+    """The parameters below an object or table, depth first, in data-model order."""
+    found: list[ParameterNode] = []
+    stack = [iter(_children(node))]
+    while stack:
+        for child in stack[-1]:
+            if type(child) is ParameterNode:
+                found.append(child)
+            else:
+                stack.append(iter(_children(child)))  # type: ignore[arg-type]
+                break
+        else:
+            stack.pop()
+    return found

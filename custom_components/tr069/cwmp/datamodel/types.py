@@ -39,7 +39,7 @@ class ParamType(StrEnum):
     @property
     def xsd(self) -> str:
         """The ``xsi:type`` attribute value, e.g. ``xsd:unsignedInt``."""
-        return f"xsd:{self.value}"
+        return _XSD[self]
 
     @property
     def is_integer(self) -> bool:
@@ -78,6 +78,9 @@ class ParamType(StrEnum):
         if self is ParamType.DATETIME:
             return UNKNOWN_TIME
         return ""
+
+
+_XSD: Final = {kind: f"xsd:{kind.value}" for kind in ParamType}
 
 
 def _parse_int(text: str, low: int, high: int) -> int:

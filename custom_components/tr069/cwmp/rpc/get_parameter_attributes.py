@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..datamodel import ParameterNode
-from ..soap import Envelope, array
+from ..soap import Envelope, array, array_of
 from ..xml import escape, text_of
 from .base import RpcContext, array_arg, in_slices
 
@@ -27,6 +27,6 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     items = await in_slices(nodes, render)
     return (
         "<cwmp:GetParameterAttributesResponse>"
-        f"{array('ParameterList', 'cwmp:ParameterAttributeStruct', items)}"
+        f"{array_of('ParameterList', 'cwmp:ParameterAttributeStruct', len(nodes), items)}"
         "</cwmp:GetParameterAttributesResponse>"
     )

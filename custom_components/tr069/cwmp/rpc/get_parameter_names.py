@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from ..soap import Envelope, array
+from ..datamodel import is_writable
+from ..datamodel.tree import Node
+from ..soap import Envelope, array_of
 from ..xml import escape
 from .base import RpcContext, bool_arg, in_slices, text_arg
 
 
-def _render(item: tuple[str, bool]) -> str:
-    name, writable = item
-    return (
-        f"<ParameterInfoStruct><Name>{escape(name)}</Name>"
-        f"<Writable>{'true' if writable else 'false'}</Writable></ParameterInfoStruct>"
-    )
+def _render(node: Node) -> str:
+    """One ParameterInfoStruct, cached on the node (its name and access never change)."""
+    info = node.info
+    if info is None:
+        writable = "true" if is_writable(node) else "false"
+        info = node.info = (
+            f"<ParameterInfoStruct><Name>{escape(node.path)}</Name>"
+            f"<Writable>{writable}</Writable></ParameterInfoStruct>"
+        )
+    return info
 
 
 async def handle(request: Envelope, ctx: RpcContext) -> str:
@@ -20,9 +26,10 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     body = request.body
     path = text_arg(body, "ParameterPath")
     next_level = bool_arg(body, "NextLevel")
-    items = await in_slices(ctx.datamodel.names(path, next_level), _render)
+    names = ctx.datamodel.name_nodes(path, next_level)
+    items = await in_slices(names, _render)
     return (
         "<cwmp:GetParameterNamesResponse>"
-        f"{array('ParameterList', 'cwmp:ParameterInfoStruct', items)}"
+        f"{array_of('ParameterList', 'cwmp:ParameterInfoStruct', len(names), items)}"
         "</cwmp:GetParameterNamesResponse>"
     )

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from ..datamodel import ParameterNode
-from ..soap import Envelope, array
+from ..soap import Envelope, array_of
 from ..xml import escape, text_of
 from .base import RpcContext, array_arg, in_slices, invalid
 
 
 def render_value(node: ParameterNode) -> str:
-    """One ParameterValueStruct; hidden parameters (passwords) read as ""."""
-    spec = node.spec
-    value = "" if spec.hidden else escape(spec.type.to_text(node.current()))
-    return (
-        f"<ParameterValueStruct><Name>{escape(node.path)}</Name>"
-        f'<Value xsi:type="{spec.type.xsd}">{value}</Value></ParameterValueStruct>'
-    )
+    """One ParameterValueStruct; hidden parameters (passwords) read as "".
+
+    Stored values are rendered once and cached on the node until they change.
+    """
+    xml = node.xml
+    if xml is None:
+        spec = node.spec
+        value = "" if spec.hidden else escape(spec.type.to_text(node.current()))
+        xml = (
+            f"<ParameterValueStruct><Name>{escape(node.path)}</Name>"
+            f'<Value xsi:type="{spec.type.xsd}">{value}</Value></ParameterValueStruct>'
+        )
+        if node.getter is None:
+            node.xml = xml
+    return xml
 
 
 async def handle(request: Envelope, ctx: RpcContext) -> str:
@@ -30,6 +38,6 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     items = await in_slices(nodes, render_value)
     return (
         "<cwmp:GetParameterValuesResponse>"
-        f"{array('ParameterList', 'cwmp:ParameterValueStruct', items)}"
+        f"{array_of('ParameterList', 'cwmp:ParameterValueStruct', len(nodes), items)}"
         "</cwmp:GetParameterValuesResponse>"
     )
