@@ -95,6 +95,15 @@ def download(**fields: str | None) -> AcsRequest:
     return raw("Download", "".join(f"<{k}>{v}</{k}>" for k, v in merged.items() if v is not None))
 
 
+def spa_list(*structs: str) -> str:
+    """A SetParameterAttributes ParameterList of hand-written structs."""
+    items = "".join(
+        f"<SetParameterAttributesStruct>{struct}</SetParameterAttributesStruct>"
+        for struct in structs
+    )
+    return f"<ParameterList>{items}</ParameterList>"
+
+
 def array_count(result: RpcResult) -> int:
     """The arrayType count of the response's ParameterList, as the CPE wrote it."""
     match = re.search(rb'<ParameterList soap-enc:arrayType="cwmp:\w+\[(\d+)\]"', result.raw)
@@ -488,6 +497,53 @@ async def test_object_arguments(acs: LocalAcs, ready: AgentHarness) -> None:
         ),
         pytest.param(raw("GetParameterAttributes", ""), 9003, id="GetParameterAttributes-missing"),
         pytest.param(raw("SetParameterAttributes", ""), 9003, id="SetParameterAttributes-missing"),
+        pytest.param(
+            raw("SetParameterAttributes", spa_list("<NotificationChange>1</NotificationChange>")),
+            9003,
+            id="SetParameterAttributes-Name-missing",
+        ),
+        pytest.param(
+            raw("SetParameterAttributes", spa_list(f"<Name>{UPTIME}</Name>")),
+            9003,
+            id="SetParameterAttributes-NotificationChange-missing",
+        ),
+        pytest.param(
+            raw(
+                "SetParameterAttributes",
+                spa_list(
+                    f"<Name>{UPTIME}</Name><NotificationChange>1</NotificationChange>"
+                    "<Notification>active</Notification><AccessListChange>0</AccessListChange>"
+                ),
+            ),
+            9003,
+            id="SetParameterAttributes-Notification-not-a-number",
+        ),
+        pytest.param(
+            raw("GetParameterAttributes", "<ParameterNames>text</ParameterNames>"),
+            9003,
+            id="GetParameterAttributes-names-not-an-array",
+        ),
+        pytest.param(gpv(".Device."), 9003, id="GetParameterValues-leading-dot"),
+        pytest.param(
+            raw(
+                "SetParameterValues",
+                "<ParameterList><ParameterValueStruct><Name>x</Name><Value>1</Value>"
+                "<Value>2</Value></ParameterValueStruct></ParameterList>"
+                "<ParameterKey></ParameterKey>",
+            ),
+            9003,
+            id="SetParameterValues-two-Values",
+        ),
+        pytest.param(
+            download(CommandKey="a</CommandKey><CommandKey>b"), 9003, id="Download-CommandKey-twice"
+        ),
+        pytest.param(download(URL="<x>http://a/</x>"), 9003, id="Download-URL-not-text"),
+        pytest.param(download(FileSize=str(2**32)), 9003, id="Download-FileSize-2^32"),
+        pytest.param(
+            raw("ScheduleInform", "<DelaySeconds>5</DelaySeconds><CommandKey>a</CommandKey>" * 2),
+            9003,
+            id="ScheduleInform-arguments-twice",
+        ),
     ],
 )
 async def test_other_rpc_faults(

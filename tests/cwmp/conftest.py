@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from aiohttp import web
 import pytest
 
 from custom_components.tr069.cwmp.agent import CpeAgent
@@ -25,6 +26,8 @@ async def acs() -> AsyncIterator[LocalAcs]:
     assert_schema_valid(server)
 
 
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+type Serve = Callable[[Handler], Awaitable[str]]
 type HarnessFactory = Callable[..., Awaitable[AgentHarness]]
 
 
@@ -48,3 +51,24 @@ async def cpe(acs: LocalAcs) -> AsyncIterator[HarnessFactory]:
     yield start
     for harness in harnesses:
         await harness.stop()
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Serve]:
+    """Serve one handler for every path on 127.0.0.1; returns the base URL."""
+    runners: list[web.AppRunner] = []
+
+    async def start(handler: Handler) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", handler)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port = runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}/"
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()

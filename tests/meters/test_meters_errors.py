@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -160,9 +159,7 @@ def test_wrong_types_on_meter() -> None:
 
 def test_file_too_large() -> None:
     data = b"[" + b" " * MAX_FILE_SIZE + b"]"
-    started = time.perf_counter()
     _reject(data, f"at most {MAX_FILE_SIZE} are accepted")
-    assert time.perf_counter() - started < 0.5
 
 
 @pytest.mark.parametrize(
@@ -199,11 +196,9 @@ def test_brackets_inside_strings_do_not_count() -> None:
     assert meter.name == name
 
 
-def test_unterminated_string_with_many_escapes_is_fast() -> None:
+def test_unterminated_string_with_many_escapes() -> None:
     data = b'{"items": ["' + b'\\"' * 2_000_000
-    started = time.perf_counter()
     _reject(data, "invalid or truncated JSON")
-    assert time.perf_counter() - started < 2
 
 
 def test_too_many_values() -> None:
@@ -236,17 +231,14 @@ def _electricity_file(count: int) -> bytes:
     return json.dumps({"items": items}).encode()
 
 
-def test_ten_thousand_meters_accepted_quickly() -> None:
-    data = _electricity_file(10_000)
-    started = time.perf_counter()
-    result = parse_configuration(data)
-    elapsed = time.perf_counter() - started
+def test_ten_thousand_meters_accepted() -> None:
+    # How fast: scripts/bench (tests do not time things).
+    result = parse_configuration(_electricity_file(10_000))
     assert len(result.meters) == 10_000
     assert result.meters[-1].serial == "9999"
-    assert elapsed < 1.0
 
 
-def test_ten_thousand_obis_records_accepted_quickly() -> None:
+def test_ten_thousand_obis_records_accepted() -> None:
     items = [
         {
             "Serial_Number": index,
@@ -259,24 +251,18 @@ def test_ten_thousand_obis_records_accepted_quickly() -> None:
         }
         for index in range(10_000)
     ]
-    data = json.dumps({"records": items}).encode()
-    started = time.perf_counter()
-    result = parse_configuration(data)
-    assert time.perf_counter() - started < 1.0
+    result = parse_configuration(json.dumps({"records": items}).encode())
     assert len(result.meters) == 10_000
     assert all(meter.kind is MeterKind.ELECTRICITY for meter in result.meters)
 
 
-def test_ten_thousand_meters_xml_accepted_quickly() -> None:
+def test_ten_thousand_meters_xml_accepted() -> None:
     meters = "".join(
         f'<meter serial="{index}" type="electricityMeter">'
         f'<reading name="T1" unit="kWh">53</reading><reading name="T2">41</reading></meter>'
         for index in range(10_000)
     )
-    data = f"<configuration>{meters}</configuration>".encode()
-    started = time.perf_counter()
-    result = parse_configuration(data)
-    assert time.perf_counter() - started < 1.0
+    result = parse_configuration(f"<configuration>{meters}</configuration>".encode())
     assert len(result.meters) == 10_000
 
 

@@ -108,18 +108,3 @@ def children(node: Node, name: str) -> list[Node]:
         return []
     value = node[name]
     return value if isinstance(value, list) else [value]
-
-
-def child(node: Node, name: str) -> Node:
-    """The single child element ``name``; raises KeyError when absent."""
-    if not isinstance(node, dict) or name not in node:
-        raise KeyError(name)
-    value = node[name]
-    if isinstance(value, list):
-        raise KeyError(f"{name} appears more than once")
-    return value  # type: ignore[no-any-return]
-
-
-def has_child(node: Node, name: str) -> bool:
-    """Whether the element has a child element ``name``."""
-    return isinstance(node, dict) and name in node

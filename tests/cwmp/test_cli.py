@@ -1,0 +1,121 @@
+"""The headless runner (``scripts/cpe``) against the local ACS."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+import signal
+import socket
+import stat
+import sys
+
+import pytest
+
+from custom_components.tr069.cwmp import cli
+from local_acs import LocalAcs, rpc
+from tests.agent_harness import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SERIAL = "CLI0001"
+
+
+def arguments(url: str, state: Path, *extra: str) -> list[str]:
+    return [
+        "--acs-url",
+        url,
+        "--state-dir",
+        str(state),
+        "--serial",
+        SERIAL,
+        "--cr-port",
+        str(free_port()),
+        "--cr-host",
+        "127.0.0.1",
+        *extra,
+    ]
+
+
+async def test_once_runs_one_session_and_keeps_state(acs: LocalAcs, tmp_path: Path) -> None:
+    args = cli.parse_args(
+        arguments(acs.url, tmp_path, "--once", "--soap-log", str(tmp_path / "log"))
+    )
+    assert await cli.run(args) == 0
+    inform = await acs.wait_for_inform(serial=SERIAL)
+    assert [event.code for event in inform.events] == ["0 BOOTSTRAP", "1 BOOT"]
+    assert inform.device_id[0] == "Home Assistant"
+    state = tmp_path / "state.json"
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    logged = sorted(path.name for path in (tmp_path / "log").iterdir())
+    assert logged[:2] == ["0001-out-Inform.xml", "0002-in-InformResponse.xml"]
+    assert logged[-1].endswith("-in-empty.xml")
+
+    # Another --cr-port: the ConnectionRequestURL changed, which the ACS must hear of.
+    assert await cli.run(cli.parse_args(arguments(acs.url, tmp_path, "--once"))) == 0
+    again = await acs.wait_for_inform(serial=SERIAL)
+    assert [event.code for event in again.events] == ["1 BOOT", "4 VALUE CHANGE"]
+
+
+async def test_once_reports_an_unreachable_acs(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    assert await cli.run(cli.parse_args(arguments(url, tmp_path, "--once"))) == 1
+
+
+async def test_a_busy_connection_request_port_is_exit_status_2(
+    acs: LocalAcs, tmp_path: Path
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        args = cli.parse_args([*arguments(acs.url, tmp_path, "--once"), "--cr-port", str(port)])
+        assert await cli.run(args) == 2
+
+
+async def test_running_mode_restarts_after_a_reboot_and_stops_on_sigterm(
+    acs: LocalAcs, tmp_path: Path
+) -> None:
+    reboot = acs.queue(SERIAL, rpc.reboot("cli-reboot"))
+    runner = asyncio.create_task(cli.run(cli.parse_args(arguments(acs.url, tmp_path))))
+    assert (await reboot.result()).ok
+    inform = await acs.wait_for_inform(serial=SERIAL, event="M Reboot")
+    assert [event.code for event in inform.events] == ["1 BOOT", "M Reboot"]
+    await inform.session.wait_ended()
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert await asyncio.wait_for(runner, 10) == 0
+
+
+async def test_the_ca_and_credentials_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    monkeypatch.setenv("TR069_CA_FILE", str(ca))
+    monkeypatch.setenv("TR069_ACS_USERNAME", "operator")
+    monkeypatch.setenv("TR069_ACS_PASSWORD", "secret")
+    args = cli.parse_args(
+        arguments("https://acs.example/", tmp_path, "--root", "InternetGatewayDevice")
+    )
+    agent = cli.build_agent(args, None)
+    assert agent.config.ca_pem == "-----BEGIN CERTIFICATE-----\n"
+    assert (agent.config.acs_username, agent.config.acs_password) == ("operator", "secret")
+    assert agent.config.identity.software_version != "0"
+    assert agent.datamodel.root_name == "InternetGatewayDevice"
+
+
+def test_main_returns_the_exit_status(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/"
+    assert cli.main(arguments(url, tmp_path, "--once")) == 1
+
+
+async def test_the_module_runs_as_a_program(acs: LocalAcs, tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "custom_components.tr069.cwmp.cli",
+        *arguments(acs.url, tmp_path, "--once"),
+        cwd=ROOT,
+        env={**os.environ, "TR069_LOG_LEVEL": "WARNING"},
+    )
+    assert await asyncio.wait_for(process.wait(), 60) == 0
+    await acs.wait_for_inform(serial=SERIAL)
