@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from local_acs.validation import SchemaValidator, schemas_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,3 +32,11 @@ def datamodels_dir() -> Path:
             "BBF data models ABSENT: ../shared/cwmp/datamodels not found (set $CWMP_SCHEMAS)"
         )
     return base / "datamodels"
+
+
+def schema_validator() -> SchemaValidator:
+    """The BBF schema validator; skips the test when the schemas are absent."""
+    validator = SchemaValidator()
+    if not validator.available:
+        pytest.skip(f"BBF CWMP schemas ABSENT: {schemas_dir()} not found (set $CWMP_SCHEMAS)")
+    return validator

@@ -25,6 +25,7 @@ from local_acs.soap import (
 )
 from local_acs.testing import cpe_envelope, inform_body
 from local_acs.validation import SchemaValidator
+from tests.shared_material import schema_validator
 
 DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
 OPEN = (
@@ -100,10 +101,7 @@ GENIEACS = [
 
 @pytest.fixture(scope="module")
 def validator() -> SchemaValidator:
-    checker = SchemaValidator()
-    if not checker.available:
-        pytest.fail("BBF schemas not found: set $CWMP_SCHEMAS")
-    return checker
+    return schema_validator()
 
 
 @pytest.mark.parametrize(("cwmp_id", "request_", "body"), GENIEACS, ids=lambda v: str(v)[:20])

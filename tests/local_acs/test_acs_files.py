@@ -15,6 +15,7 @@ from local_acs import LocalAcs, ftp_server
 from local_acs.auth import solve_challenge
 from local_acs.testing import RawCpe, cpe_envelope, inform_body
 from local_acs.validation import SchemaValidator
+from tests.shared_material import schema_validator
 
 
 async def get_with_auth(url: str, username: str, password: str, method: str = "GET", data=None):
@@ -140,7 +141,6 @@ def test_validation_unavailable_is_loud(tmp_path: Path, caplog):
 
 
 def test_validation_found_via_environment(monkeypatch):
-    default = SchemaValidator()
-    assert default.available
+    schema_validator()
     monkeypatch.setenv("CWMP_SCHEMAS", "/nonexistent/cwmp/schemas")
     assert LocalAcs().schema_validation_available is False

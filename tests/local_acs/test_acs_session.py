@@ -11,7 +11,7 @@ import pytest
 from local_acs import LocalAcs, rpc
 from local_acs.soap import CWMP_1_0, CWMP_1_2, parse_envelope
 from local_acs.testing import RawCpe, RawResponse, cpe_envelope, inform_body
-from local_acs.validation import SchemaValidator
+from tests.shared_material import schema_validator
 
 GPV_RESPONSE = (
     "<cwmp:GetParameterValuesResponse>"
@@ -94,7 +94,7 @@ async def test_full_session(acs: LocalAcs):
 
 
 async def test_emitted_envelopes_are_schema_valid(acs: LocalAcs):
-    validator = SchemaValidator()
+    validator = schema_validator()
     for request in [rpc.get_rpc_methods(), rpc.reboot("r"), rpc.factory_reset()]:
         acs.queue("SN0001", request)
     async with RawCpe(acs.url) as cpe:
@@ -301,6 +301,7 @@ async def test_bad_session_state(acs: LocalAcs):
 
 
 async def test_unparsable_body_is_a_client_error(acs: LocalAcs):
+    schema_validator()
     async with RawCpe(acs.url) as cpe:
         await cpe.post(cpe_envelope(inform_body()))
         response = await cpe.post(b"<not xml")
@@ -325,6 +326,7 @@ async def test_wait_for_inform_consumes_in_order(acs: LocalAcs):
 
 
 async def test_schema_failures_are_recorded_and_strict_refuses_them():
+    schema_validator()
     bad = cpe_envelope(inform_body(oui="00d09e"))
     async with LocalAcs() as lenient:
         async with RawCpe(lenient.url) as cpe:
