@@ -375,7 +375,13 @@ class CwmpEndpoint:
         self.state.notifier.notify()
         body = element("cwmp:InformResponse", element("MaxEnvelopes", "1"))
         hold = True if device.hold_requests else None
-        data = envelope(env.cwmp_id or "", body, self._namespace(session), hold_requests=hold)
+        data = envelope(
+            env.cwmp_id or "",
+            body,
+            self._namespace(session),
+            hold_requests=hold,
+            use_cwmp_version=self.state.use_cwmp_version,
+        )
         return self._soap(post, data, cookie=session.id)
 
     def _cpe_request(self, post: _Post, env: Envelope) -> web.Response:

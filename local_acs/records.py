@@ -94,6 +94,12 @@ class InformRecord:
         """The ParameterList as ``{name: value}``."""
         return {p.name: p.value for p in self.parameters}
 
+    @property
+    def session_timeout(self) -> int | None:
+        """The CPE's session timeout as GenieACS reads it: a ``sessionTimeout`` header."""
+        text = self.envelope.headers.get("sessionTimeout", "")
+        return int(text) if text.strip().isdigit() else None
+
 
 def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else -1

@@ -72,7 +72,12 @@ def text(value: object) -> str:
 
 
 def envelope(
-    cwmp_id: str, body_xml: str, namespace: str = CWMP_1_0, *, hold_requests: bool | None = None
+    cwmp_id: str,
+    body_xml: str,
+    namespace: str = CWMP_1_0,
+    *,
+    hold_requests: bool | None = None,
+    use_cwmp_version: str | None = None,
 ) -> bytes:
     """Wrap the body element ``body_xml`` in a GenieACS-style envelope."""
     header = f'<cwmp:ID soap-env:mustUnderstand="1">{text(cwmp_id)}</cwmp:ID>'
@@ -80,6 +85,11 @@ def envelope(
         header += (
             '<cwmp:HoldRequests soap-env:mustUnderstand="1">'
             f"{int(hold_requests)}</cwmp:HoldRequests>"
+        )
+    if use_cwmp_version is not None:
+        header += (
+            '<cwmp:UseCWMPVersion soap-env:mustUnderstand="1">'
+            f"{text(use_cwmp_version)}</cwmp:UseCWMPVersion>"
         )
     return (
         f"{_XML_DECL}<soap-env:Envelope "

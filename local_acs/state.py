@@ -68,6 +68,8 @@ class AcsState:
         self.strict = strict
         self.cwmp_namespace = normalize_namespace(cwmp_namespace) if cwmp_namespace else None
         self.session_timeout = session_timeout
+        # CWMP 1.4: the version the InformResponse tells the CPE to use (None: no header).
+        self.use_cwmp_version: str | None = None
         self.soap_log_dir = soap_log_dir
         self.validator = SchemaValidator()
         self.informs: list[InformRecord] = []

@@ -112,12 +112,32 @@ class MeterReadingSensor(Tr069MeterEntity, SensorEntity):
     def __init__(self, coordinator: Tr069Coordinator, meter: MeterView, reading: str) -> None:
         super().__init__(coordinator, meter, reading)
         self.reading = reading
-        current = meter.readings[reading]
+        self._describe(meter)
+
+    def _describe(self, meter: MeterView) -> None:
+        """Class, unit and state class from the reading as it is now.
+
+        A generic reading may change unit ("230 W", then "0.5 kW") or turn to text;
+        the sensor follows instead of showing a number in the wrong unit.
+        """
+        current = meter.readings.get(self.reading)
+        if current is None:
+            return
         described = describe_reading(
-            meter.kind, reading, current.unit, not isinstance(current.value, str)
+            meter.kind, self.reading, current.unit, not isinstance(current.value, str)
         )
-        self.entity_description = described.entity
+        entity = self.entity_description = described.entity
         self._attr_translation_placeholders = described.placeholders
+        # Entity properties are cached; setting the attributes refreshes them.
+        self._attr_device_class = entity.device_class
+        self._attr_native_unit_of_measurement = entity.native_unit_of_measurement
+        self._attr_state_class = entity.state_class
+
+    @callback
+    def _handle_meter_update(self) -> None:
+        if (meter := self.meter) is not None:
+            self._describe(meter)
+        super()._handle_meter_update()
 
     @property
     def available(self) -> bool:

@@ -67,6 +67,7 @@ XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 VALIDATOR = SchemaValidator()
 
 DEVICE_INFO = [
+    "SpecVersion",  # TR-098 only, forced inform
     "Manufacturer",
     "ManufacturerOUI",
     "ModelName",
@@ -311,7 +312,13 @@ def check_names(request: dict[str, Any], response: dict[str, Any], agent: CpeAge
             assert listed[f"{MS}{name}"] is writable, name
     else:
         assert path == IGD
-        assert listed == {DI: False, MS: False, METER_COUNT: False, METERS: True}
+        assert listed == {
+            f"{IGD}DeviceSummary": False,
+            DI: False,
+            MS: False,
+            METER_COUNT: False,
+            METERS: True,
+        }
 
 
 def check_values(request: dict[str, Any], response: dict[str, Any], agent: CpeAgent) -> None:

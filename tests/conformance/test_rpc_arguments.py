@@ -458,7 +458,8 @@ async def test_object_arguments(acs: LocalAcs, ready: AgentHarness) -> None:
     assert results[4].response == {"InstanceNumber": 1, "Status": 0}
     assert fault_code(results[5]) == 9005  # an instance is not a table
     assert results[6].response == {"InstanceNumber": 1, "Status": 0}
-    assert [fault_code(result) for result in results[7:11]] == [9003, 9005, 9003, 9003]
+    # Without its trailing dot, an ObjectName names no object: 9005.
+    assert [fault_code(result) for result in results[7:11]] == [9005, 9005, 9003, 9003]
     assert results[11].response == {"Status": 0}
     assert fault_code(results[12]) == 9005  # already gone
     assert results[13].values == {

@@ -116,7 +116,7 @@ async def test_add_and_delete_objects(acs: LocalAcs, cpe: HarnessFactory) -> Non
 @pytest.mark.parametrize(
     ("request_", "code"),
     [
-        (rpc.add_object(METERS.rstrip(".")), 9003),
+        (rpc.add_object(METERS.rstrip(".")), 9005),
         (rpc.add_object("Device.DeviceInfo."), 9005),
         (rpc.add_object("Device.Nope."), 9005),
         (rpc.delete_object(f"{METERS}9."), 9005),
@@ -169,8 +169,11 @@ async def test_parameter_attributes(acs: LocalAcs, cpe: HarnessFactory) -> None:
     assert attributes[f"{MS}URL"].notification == 0
     below = {item.name: item.notification for item in results[2].response["ParameterList"]}
     assert below["Device.DeviceInfo.Manufacturer"] == 1
-    assert below["Device.DeviceInfo.SoftwareVersion"] == 2
-    assert below["Device.DeviceInfo.UpTime"] == 0
+    assert below["Device.DeviceInfo.SoftwareVersion"] == 2  # forced active: unchanged
+    # After the forced one, and computed: passive notification is never refused.
+    assert below["Device.DeviceInfo.ProvisioningCode"] == 2
+    assert below["Device.DeviceInfo.UpTime"] == 1
+    assert below["Device.DeviceInfo.HardwareVersion"] == 1
 
     await harness.restart()
     await settled(acs)
@@ -323,6 +326,9 @@ async def test_factory_reset_forgets_everything_and_bootstraps(acs: LocalAcs) ->
     assert datamodel.value(f"{MS}PeriodicInformInterval") == 300
     assert datamodel.value(f"{MS}ParameterKey") == ""
     assert datamodel.table(METERS).instances == {}
+    await inform.session.wait_ended()
+    (added,) = await session(acs, harness, rpc.add_object(METERS))
+    assert added.response["InstanceNumber"] == 4  # 1-3 were the reset meters': never reused
     await harness.stop()
 
 

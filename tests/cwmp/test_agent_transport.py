@@ -116,6 +116,8 @@ async def test_new_acs_url_means_bootstrap_at_the_new_acs(
         inform = await new_acs.wait_for_inform(serial=SERIAL)
         assert codes(inform) == ["0 BOOTSTRAP"]
         await inform.session.wait_ended()
+        # What the old ACS supported says nothing of the new one: it is asked again.
+        assert "GetRPCMethods" in inform.session.methods()
         restarted = await harness.restart()
         assert restarted.acs_url == new_acs.url
         assert codes(await new_acs.wait_for_inform(serial=SERIAL)) == ["1 BOOT"]

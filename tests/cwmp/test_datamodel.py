@@ -205,12 +205,18 @@ def test_tables_never_reuse_instance_numbers() -> None:
     dm.delete_instance("Device.Thing.2.")
     assert dm.add_instance("Device.Thing.").instance == 3
     assert dm.value("Device.ThingNumberOfEntries") == 2
-    assert [(change.kind, change.path) for change in changes] == [
-        (ChangeKind.ADDED, "Device.Thing.1."),
-        (ChangeKind.ADDED, "Device.Thing.2."),
-        (ChangeKind.DELETED, "Device.Thing.2."),
-        (ChangeKind.ADDED, "Device.Thing.3."),
+    count = "Device.ThingNumberOfEntries"
+    assert [(change.kind, change.path, change.new) for change in changes] == [
+        (ChangeKind.ADDED, "Device.Thing.1.", None),
+        (ChangeKind.VALUE, count, 1),
+        (ChangeKind.ADDED, "Device.Thing.2.", None),
+        (ChangeKind.VALUE, count, 2),
+        (ChangeKind.DELETED, "Device.Thing.2.", None),
+        (ChangeKind.VALUE, count, 1),
+        (ChangeKind.ADDED, "Device.Thing.3.", None),
+        (ChangeKind.VALUE, count, 2),
     ]
+    assert [change.old for change in changes if change.kind is ChangeKind.VALUE] == [0, 1, 2, 1]
     assert dm.node("Device.Thing.2.Name") is None
 
 

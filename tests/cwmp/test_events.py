@@ -57,15 +57,23 @@ def test_at_most_64_events_per_inform() -> None:
     assert len(queue) == 70 - MAX_EVENTS_PER_INFORM
 
 
-def test_json_round_trip_includes_events_in_flight() -> None:
-    queue = EventQueue([Event(EventCode.BOOT), Event(EventCode.M_REBOOT, "key")])
+def test_json_round_trip_includes_events_in_flight_that_are_retried() -> None:
+    queue = EventQueue(
+        [
+            Event(EventCode.BOOT),
+            Event(EventCode.CONNECTION_REQUEST),
+            Event(EventCode.M_REBOOT, "key"),
+        ]
+    )
     queue.take_for_inform()
     queue.add(Event(EventCode.PERIODIC))
+    queue.add(Event(EventCode.CONNECTION_REQUEST))  # a new request, not yet in an Inform
     restored = EventQueue.from_json(queue.to_json())
     assert restored.events == (
         Event(EventCode.BOOT),
         Event(EventCode.M_REBOOT, "key"),
         Event(EventCode.PERIODIC),
+        Event(EventCode.CONNECTION_REQUEST),
     )
 
 

@@ -635,6 +635,7 @@ async def test_the_acs_deletes_and_adds_meters(
     added = await add.result()
     assert added.ok
     number = added.response["InstanceNumber"]
+    assert number == 4  # 2 was deleted: instance numbers are never reused
     assert meter_device(device_registry, "987") is None
     assert hass.states.get(HUMIDITY) is None
 
@@ -661,3 +662,66 @@ async def test_the_acs_deletes_and_adds_meters(
     await session(hass, acs, with_meters)
     assert (await value.result()).status == 0
     assert hass.states.get("sensor.acme_555_cold_water").state == "12.0"
+
+
+OTHER_READINGS = json.dumps(
+    {
+        "items": [
+            {
+                "serial": "E1",
+                "vendor": "ACME",
+                "type": "electricityMeter",
+                "T1": "41000 Wh",
+                "export_T1": "2 MWh",
+                "total": 45,
+                "export_total": "2000 kWh",
+            },
+            {"serial": "G1", "vendor": "ACME", "type": "heatPump", "power": "230 W", "mode": "eco"},
+        ]
+    }
+).encode()
+
+
+@pytest.mark.parametrize("platforms", [[Platform.SENSOR]], ids=["sensor"])
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_other_readings_become_sensors(
+    hass: HomeAssistant,
+    acs: LocalAcs,
+    entity_registry: er.EntityRegistry,
+    init_integration: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    complete = await download(hass, acs, init_integration, "other.json", OTHER_READINGS)
+    assert complete.fault is not None
+    assert complete.fault.code == 0
+    assert hass.states.get("sensor.acme_e1_energy_t1").state == "41.0"
+    assert hass.states.get("sensor.acme_e1_energy_export_t1").state == "2000.0"
+    await snapshot_platform(
+        hass,
+        entity_registry,
+        snapshot.with_defaults(matcher=timestamp_states),
+        init_integration.entry_id,
+    )
+
+
+async def test_a_generic_reading_follows_its_unit_and_type(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+) -> None:
+    entry = init_integration
+    await download(hass, acs, entry, "other.json", OTHER_READINGS)
+    power = "sensor.acme_g1_power"
+    state = hass.states.get(power)
+    assert (state.state, state.attributes["unit_of_measurement"]) == ("230.0", "W")
+    assert state.attributes["state_class"] == "measurement"
+    changed = OTHER_READINGS.replace(b'"230 W"', b'"0.5 kW"')
+    complete = await download(hass, acs, entry, "other2.json", changed)
+    assert complete.fault.code == 0
+    state = hass.states.get(power)
+    assert (state.state, state.attributes["unit_of_measurement"]) == ("0.5", "kW")
+    text = OTHER_READINGS.replace(b'"230 W"', b'"off"')
+    complete = await download(hass, acs, entry, "other3.json", text)
+    assert complete.fault.code == 0
+    state = hass.states.get(power)
+    assert state.state == "off"
+    assert "unit_of_measurement" not in state.attributes
+    assert "state_class" not in state.attributes

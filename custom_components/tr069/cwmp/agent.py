@@ -42,7 +42,14 @@ from .status import AgentStatus, SessionOutcome
 from .timers import SessionTimers
 from .transfers import Transfer, TransferManager
 from .transport import AcsClient, AcsError, AcsErrorKind, build_ssl_context
-from .versions import CWMP_1_0, CWMP_1_2, CWMP_NAMESPACES
+from .versions import (
+    CWMP_1_0,
+    CWMP_1_2,
+    CWMP_NAMESPACES,
+    EXTENSION_NAMESPACE,
+    method_exists,
+    namespace_of_version,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -101,7 +108,12 @@ class CpeAgent:
         self._cr_path = secrets.token_urlsafe(18)
         self._pending = _Pending()
         self._stopping = False
+        # The namespace whose methods the ACS's UseCWMPVersion allows (None: no limit).
+        self._session_methods: str | None = None
         self.session_log = SessionLog()
+        # Held by each ACS request and by whoever changes the data model across awaits
+        # (a configuration file applied in slices), so neither sees the other half done.
+        self.datamodel_lock = asyncio.Lock()
         self.cpe_requests = CpeRequests()
         self.notifications = Notifications(self.datamodel, self._on_active_change)
         self.status = AgentStatus(acs_url=config.acs_url)
@@ -411,12 +423,19 @@ class CpeAgent:
         )
 
     def _inform_headers(self) -> tuple[tuple[str, str, bool], ...]:
-        """CWMP 1.3/1.4 headers, which only the cwmp-1-2 namespace defines."""
+        """CWMP 1.3/1.4 headers, which only the cwmp-1-2 namespace defines.
+
+        GenieACS reads the session timeout only as a ``sessionTimeout`` header
+        (by local name, in any namespace); it goes too, in the extension namespace.
+        """
+        timeout = str(int(self.config.timeout))
+        genieacs = (f"{{{EXTENSION_NAMESPACE}}}sessionTimeout", timeout, False)
         if self._namespace != CWMP_1_2:
-            return ()
+            return (genieacs,)
         return (
-            ("SessionTimeout", str(int(self.config.timeout)), False),
+            ("SessionTimeout", timeout, False),
             ("SupportedCWMPVersions", SUPPORTED_VERSIONS, False),
+            genieacs,
         )
 
     def _cpe_requests(self) -> list[CpeRequest]:
@@ -497,7 +516,8 @@ class CpeAgent:
         return self._ssl_contexts[key]
 
     async def _dispatch(self, envelope: Envelope) -> str:
-        return await dispatch(envelope, self)
+        async with self.datamodel_lock:
+            return await dispatch(envelope, self)
 
     def _informed(
         self,
@@ -507,12 +527,17 @@ class CpeAgent:
         envelope: Envelope,
     ) -> None:
         self._events.delivered()
-        self.notifications.delivered(changed)
+        self.notifications.delivered()
+        if changed:
+            self._timers.value_change_delivered(self.notifications.active_pending())
         self._namespace = envelope.namespace
         if any(event.code == EventCode.BOOTSTRAP for event in events):
             self._bootstrapped_url = url
+        self._session_methods = None
         if version := envelope.headers.get("UseCWMPVersion"):
-            _LOGGER.debug("The ACS uses CWMP %s", version)
+            self._session_methods = namespace_of_version(version)
+            if self._session_methods is None:
+                _LOGGER.warning("The ACS asked for CWMP %s, which this CPE does not know", version)
         self._update_status(last_inform=datetime.now(UTC), connected=True)
         self._schedule_save()
 
@@ -599,8 +624,9 @@ class CpeAgent:
     # ----------------------------------------------------------------- RpcContext
     @property
     def rpc_methods(self) -> tuple[str, ...]:
-        """The ACS→CPE methods this CPE carries out."""
-        return tuple(RPCS)
+        """The ACS→CPE methods this CPE carries out (in the version the ACS chose)."""
+        limit = self._session_methods
+        return tuple(name for name in RPCS if limit is None or method_exists(name, limit))
 
     def clock(self) -> float:
         """Now, in epoch seconds."""

@@ -115,8 +115,13 @@ class EventQueue:
         self.add(Event(EventCode.BOOTSTRAP))
 
     def to_json(self) -> list[list[str]]:
-        """Serialisable form: everything not yet delivered."""
-        return [[event.code, event.command_key] for event in (*self._in_flight, *self._pending)]
+        """Serialisable form: everything not yet delivered that a restart would retry.
+
+        An Inform in flight when the agent stops has failed: its events that are
+        never retried (6 CONNECTION REQUEST...) are not kept for the next start.
+        """
+        in_flight = [event for event in self._in_flight if event.code not in _NOT_RETRIED]
+        return [[event.code, event.command_key] for event in (*in_flight, *self._pending)]
 
     @classmethod
     def from_json(cls, data: Iterable[Iterable[str]]) -> EventQueue:

@@ -4,6 +4,11 @@ Notification 1 (passive) puts a changed value in the next Inform; 2 (active)
 also starts a session, no sooner than DefaultActiveNotificationThrottle after
 the previous one. Changes the ACS makes itself are not reported back to it.
 Attributes and pending changes are persisted.
+
+Stored values (and table counters) report their changes as they happen.
+Values computed on each read, such as UpTime, cannot: passive notification on
+them compares the value with the one last reported when an Inform is built,
+and active notification, which would need polling, is refused (9009).
 """
 
 from __future__ import annotations
@@ -12,7 +17,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .datamodel import ActiveNotify, Change, ChangeKind, DataModel, ParameterNode, Source
+from .datamodel import (
+    ActiveNotify,
+    Change,
+    ChangeKind,
+    DataModel,
+    ParameterNode,
+    Source,
+    announces_changes,
+)
 from .faults import CwmpFault, FaultCode
 
 OFF: Final = 0
@@ -40,7 +53,13 @@ class Notifications:
         self._on_active = on_active
         self._notification: dict[str, int] = {}
         self._access: dict[str, tuple[str, ...]] = {}
-        self.pending: dict[str, None] = {}
+        # Changed paths, each with the number of its latest change.
+        self.pending: dict[str, int] = {}
+        self._changes = 0
+        # Computed parameters under passive notification: the value last reported.
+        self._sampled: dict[str, str] = {}
+        self._taken: dict[str, int] = {}
+        self._taken_samples: dict[str, str] = {}
 
     # ------------------------------------------------------------------ attributes
     def notification(self, node: ParameterNode) -> int:
@@ -82,13 +101,13 @@ class Notifications:
         nodes = list(self._datamodel.parameters(change.name))
         explicit = not change.name.endswith(".") and change.name != ""
         accepted = []
+        unchanged = AttributeChange(change.name, None, change.access_list)
         for node in nodes:
             refusal = self._refusal(node, change.notification)
             if refusal and explicit:
                 raise CwmpFault(FaultCode.NOTIFICATION_REQUEST_REJECTED, refusal)
-            if refusal:
-                change = AttributeChange(node.path, None, change.access_list)
-            accepted.append((node, change))
+            # Below a partial path, a parameter that refuses keeps its Notification.
+            accepted.append((node, unchanged if refusal else change))
         return accepted
 
     @staticmethod
@@ -101,8 +120,8 @@ class Notifications:
             return f"{node.path} always has active notification"
         if active_notify is ActiveNotify.CAN_DENY and notification == ACTIVE:
             return f"{node.path} changes too often for active notification"
-        if node.getter is not None and notification != OFF and not node.spec.forced_inform:
-            return f"{node.path} is computed on demand and cannot be watched"
+        if notification == ACTIVE and not announces_changes(node) and not node.spec.forced_inform:
+            return f"{node.path} is computed on each read; active notification would mean polling"
         return None
 
     def _store_notification(self, node: ParameterNode, notification: int) -> None:
@@ -111,6 +130,10 @@ class Notifications:
             self._notification.pop(node.path, None)
         else:
             self._notification[node.path] = notification
+        if notification == PASSIVE and not announces_changes(node):
+            self._sampled.setdefault(node.path, _text(node))
+        else:
+            self._sampled.pop(node.path, None)
 
     # ------------------------------------------------------------------ changes
     def on_changes(self, changes: list[Change]) -> None:
@@ -127,13 +150,20 @@ class Notifications:
                 continue
             level = self.notification(node)
             if level >= PASSIVE:
-                self.pending[change.path] = None
+                self._changes += 1
+                self.pending[change.path] = self._changes
                 active = active or level == ACTIVE
         if active:
             self._on_active()
 
     def _forget(self, prefix: str) -> None:
-        for store in (self._notification, self._access, self.pending):
+        stores: tuple[dict[str, Any], ...] = (
+            self._notification,
+            self._access,
+            self.pending,
+            self._sampled,
+        )
+        for store in stores:
             for path in [path for path in store if path.startswith(prefix)]:
                 del store[path]
 
@@ -146,18 +176,42 @@ class Notifications:
                 nodes.append(node)
             else:
                 del self.pending[path]
+        self._taken = dict(self.pending)
+        self._taken_samples = {}
+        for path, reported in self._sampled.items():
+            node = self._datamodel.node(path)
+            if isinstance(node, ParameterNode) and (now := _text(node)) != reported:
+                nodes.append(node)
+                self._taken_samples[path] = now
         return nodes
 
-    def delivered(self, nodes: Iterable[ParameterNode]) -> None:
-        """The ACS received these values."""
-        for node in nodes:
-            self.pending.pop(node.path, None)
+    def delivered(self) -> None:
+        """The ACS received the values of the last :meth:`take`.
+
+        A parameter that changed again since then stays pending.
+        """
+        for path, number in self._taken.items():
+            if self.pending.get(path) == number:
+                del self.pending[path]
+        for path, value in self._taken_samples.items():
+            if path in self._sampled:
+                self._sampled[path] = value
+        self._taken, self._taken_samples = {}, {}
+
+    def active_pending(self) -> bool:
+        """Whether a change waiting to be reported is under active notification."""
+        exists = self._datamodel.node
+        return any(
+            isinstance(node := exists(path), ParameterNode) and self.notification(node) == ACTIVE
+            for path in self.pending
+        )
 
     def clear(self) -> None:
         """Forget every attribute and change (factory reset)."""
         self._notification.clear()
         self._access.clear()
         self.pending.clear()
+        self._sampled.clear()
 
     # ------------------------------------------------------------------ state
     def to_json(self) -> dict[str, Any]:
@@ -166,6 +220,7 @@ class Notifications:
             "notification": dict(self._notification),
             "access": {path: list(items) for path, items in self._access.items()},
             "pending": list(self.pending),
+            "sampled": dict(self._sampled),
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -181,4 +236,13 @@ class Notifications:
             for path, items in data.get("access", {}).items()
             if isinstance(exists(path), ParameterNode)
         }
-        self.pending = dict.fromkeys(data.get("pending", []))
+        self.pending = dict.fromkeys(data.get("pending", []), 0)
+        self._sampled = {
+            path: str(value)
+            for path, value in data.get("sampled", {}).items()
+            if path in self._notification
+        }
+
+
+def _text(node: ParameterNode) -> str:
+    return node.spec.type.to_text(node.current())

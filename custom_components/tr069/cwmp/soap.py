@@ -207,8 +207,8 @@ def encode(
 ) -> bytes:
     """Wrap a body fragment (already in ``cwmp:``-prefixed XML) in a SOAP envelope.
 
-    ``extra_headers`` holds ``(local name, text, must_understand)`` for further
-    cwmp header elements.
+    ``extra_headers`` holds ``(name, text, must_understand)`` for further header
+    elements: cwmp ones by local name, others as ``{namespace}local name``.
     """
     if namespace not in CWMP_NAMESPACES:
         raise ValueError(f"not a CWMP namespace: {namespace}")
@@ -216,8 +216,12 @@ def encode(
     if request_id is not None:
         header.append(f'<cwmp:ID soap-env:mustUnderstand="1">{escape(request_id)}</cwmp:ID>')
     for name, text, must in extra_headers:
+        tag, declaration = f"cwmp:{name}", ""
+        if name.startswith("{"):
+            other, local = name[1:].split("}", 1)
+            tag, declaration = f"x:{local}", f' xmlns:x="{escape(other)}"'
         header.append(
-            f'<cwmp:{name} soap-env:mustUnderstand="{int(must)}">{escape(text)}</cwmp:{name}>'
+            f'<{tag}{declaration} soap-env:mustUnderstand="{int(must)}">{escape(text)}</{tag}>'
         )
     header_xml = f"<soap-env:Header>{''.join(header)}</soap-env:Header>" if header else ""
     return (

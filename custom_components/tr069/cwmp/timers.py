@@ -40,6 +40,16 @@ class SessionTimers:
         due = max(now, self.last_active + throttle)
         self.active_due = due if self.active_due is None else min(self.active_due, due)
 
+    def value_change_delivered(self, active_pending: bool) -> None:
+        """An Inform carried the changed values (in any session).
+
+        The session planned for active changes is no longer needed, unless some
+        are still waiting. The throttle keeps counting from the last session
+        that active notification opened.
+        """
+        if not active_pending:
+            self.active_due = None
+
     def due_events(self, now: float) -> list[Event]:
         """Events whose time has come (the periodic one is rescheduled by the caller)."""
         events = []

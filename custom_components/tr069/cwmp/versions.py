@@ -15,6 +15,10 @@ CWMP_1_1: Final = "urn:dslforum-org:cwmp-1-1"
 CWMP_1_2: Final = "urn:dslforum-org:cwmp-1-2"
 CWMP_NAMESPACES: Final = (CWMP_1_0, CWMP_1_1, CWMP_1_2)
 
+# Headers outside the standard (GenieACS's sessionTimeout) go in a namespace of
+# their own: an ACS that does not know them skips them, the schemas stay valid.
+EXTENSION_NAMESPACE: Final = "urn:tr069-home-assistant:cwmp-extensions"
+
 # ACS→CPE methods that first appear in a later namespace.
 _ADDED_IN: Final = {
     "GetAllQueuedTransfers": CWMP_1_1,
@@ -28,6 +32,17 @@ def method_exists(method: str, namespace: str) -> bool:
     """Whether the namespace's schema defines this ACS→CPE method."""
     first = _ADDED_IN.get(method, CWMP_1_0)
     return CWMP_NAMESPACES.index(namespace) >= CWMP_NAMESPACES.index(first)
+
+
+def namespace_of_version(version: str) -> str | None:
+    """The namespace whose methods a CWMP version has (1.2 to 1.4 share cwmp-1-2).
+
+    None for what is not a 1.x version.
+    """
+    major, _, minor = version.strip().partition(".")
+    if major != "1" or not minor.isdigit():
+        return None
+    return CWMP_NAMESPACES[min(int(minor), len(CWMP_NAMESPACES) - 1)]
 
 
 def _fault_code_allowed(namespace: str, code: int) -> bool:

@@ -25,7 +25,7 @@ from .errors import ConfigurationFileError
 from .model import ConfigurationFile, MeterKind
 from .parse import parse_configuration
 from .serialize import serialize_configuration
-from .table import ApplyResult, MeterTable, canonical_unit, kind_of, parse_reading
+from .table import ApplyResult, MeterTable, advance, canonical_unit, kind_of, parse_reading
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class MeterGateway:
     def __init__(self, agent: CpeAgent) -> None:
         config = agent.config
         self.table = MeterTable(agent.datamodel, config.root.value, config.identity.oui)
+        self._lock = agent.datamodel_lock
         self._change_listeners: list[ChangeListener] = []
         self._applied_listeners: list[AppliedListener] = []
         self._dirty: set[int] = set()
@@ -96,17 +97,14 @@ class MeterGateway:
 
     async def _apply_in_slices(self, config: ConfigurationFile) -> ApplyResult:
         """Apply a file, yielding to the event loop every APPLY_SLICE meters."""
-        steps = self.table.apply_steps(config)
-        count = 0
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                result: ApplyResult = done.value
-                return result
-            count += 1
-            if count % APPLY_SLICE == 0:
-                await asyncio.sleep(0)
+        async with self._lock:
+            steps = self.table.apply_steps(config)
+            count = 0
+            while (result := advance(steps)) is None:
+                count += 1
+                if count % APPLY_SLICE == 0:
+                    await asyncio.sleep(0)
+            return result
 
     async def _apply_download(self, data: bytes, transfer: Transfer) -> None:
         name = transfer.target_file_name or PurePosixPath(urlsplit(transfer.url).path).name
@@ -124,6 +122,7 @@ class MeterGateway:
         base = f"{self.table.path}{{i}}."
         datamodel = self.table.datamodel
         datamodel.add_validator(f"{base}SerialNumber", self._check_serial)
+        datamodel.add_validator(f"{base}Type", self._check_type)
         datamodel.add_validator(f"{base}Reading.{{i}}.Name", self._check_reading_name)
         datamodel.add_validator(f"{base}Reading.{{i}}.Value", self._check_reading_value)
         datamodel.add_validator(f"{base}Reading.{{i}}.Unit", self._check_reading_unit)
@@ -146,6 +145,18 @@ class MeterGateway:
             if value and view.serial == value and view.instance != instance:
                 raise ValueError(f"meter {view.instance} already has serial {value}")
 
+    def _check_type(self, node: ParameterNode, value: Value) -> None:
+        instance = self.table.instance_of(node.path)
+        view = self.table.view(instance) if instance is not None else None
+        if view is None:
+            return
+        kind = kind_of(str(value), view.readings)
+        if kind is MeterKind.GENERIC:
+            return
+        misfits = [name for name in view.readings if recognize(name) != (kind, name)]
+        if misfits:
+            raise ValueError(f"readings {', '.join(misfits)} are not readings of a {kind.value}")
+
     def _check_reading_name(self, node: ParameterNode, value: Value) -> None:
         _, kind = self._meter_of(node)
         name = str(value)
@@ -167,6 +178,7 @@ class MeterGateway:
 
     # ------------------------------------------------------------------ change feed
     def _on_changes(self, changes: list[Change]) -> None:
+        stamped: list[str] = []
         for change in changes:
             instance = self.table.instance_of(change.path)
             if instance is None:
@@ -176,6 +188,13 @@ class MeterGateway:
                 self._added.add(instance)
             elif change.kind is ChangeKind.VALUE and change.path.endswith(".Value"):
                 self._updated[change.path] = change.source
+                if change.source is Source.ACS:
+                    stamped.append(change.path.removesuffix("Value") + "LastUpdate")
+        if stamped:
+            # The ACS wrote readings: they are as of now. Part of the ACS's own change,
+            # so it is not notified back to the ACS.
+            now = self.table.now()
+            self.table.datamodel.set_many_local(dict.fromkeys(stamped, now), Source.ACS)
         if not self._flush_scheduled and self._dirty:
             self._flush_scheduled = True
             try:
@@ -190,7 +209,10 @@ class MeterGateway:
         updated, self._updated = self._updated, {}
         updates = self._meter_updates(updated, added)
         for listener in list(self._change_listeners):
-            listener(dirty, updates)
+            try:
+                listener(dirty, updates)
+            except Exception:
+                _LOGGER.exception("A meter change listener failed")
 
     def _meter_updates(self, updated: dict[str, Source], added: set[int]) -> list[MeterUpdate]:
         """Reading changes of meters that existed before (new meters are "added")."""

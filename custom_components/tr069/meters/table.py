@@ -150,6 +150,16 @@ def canonical_unit(kind: MeterKind, name: str) -> str | None:
     return CANONICAL_UNITS.get(kind)
 
 
+def advance[T](steps: Generator[None, None, T]) -> T | None:
+    """Run one step; the generator's result once it is done (None before)."""
+    try:
+        next(steps)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    return None
+
+
 class MeterTable:
     """Reads and writes meters in the data model."""
 
@@ -162,7 +172,7 @@ class MeterTable:
     ) -> None:
         self.datamodel = datamodel
         self.path = f"{root}.{meter_object_name(oui)}."
-        self._now = now
+        self.now = now
 
     # ------------------------------------------------------------------ reading
     def instance_of(self, path: str) -> int | None:
@@ -259,12 +269,9 @@ class MeterTable:
     def apply(self, config: ConfigurationFile) -> ApplyResult:
         """Make the data model hold what the file says, in one pass."""
         steps = self.apply_steps(config)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                result: ApplyResult = done.value
-                return result
+        while (result := advance(steps)) is None:
+            pass
+        return result
 
     def apply_steps(self, config: ConfigurationFile) -> Generator[None, None, ApplyResult]:
         """:meth:`apply` one meter at a time (the caller may yield to its event loop).
@@ -273,10 +280,8 @@ class MeterTable:
         partial file adds and updates only what it lists.
         """
         existing = {view.serial: view for view in self.views().values() if view.serial}
+        self._check_limits(config, existing)
         listed = {meter.serial for meter in config.meters}
-        kept = len(existing.keys() | listed) if config.partial else len(listed)
-        if kept > MAX_METERS:
-            raise ValueError(f"{kept} meters is more than the {MAX_METERS} the gateway keeps")
         added, updated = [], []
         for meter in config.meters:
             view = existing.get(meter.serial)
@@ -290,6 +295,30 @@ class MeterTable:
         for serial in removed:
             self.datamodel.delete_instance(f"{self.path}{existing[serial].instance}.", Source.LOCAL)
         return ApplyResult(tuple(added), tuple(updated), tuple(removed))
+
+    def _check_limits(self, config: ConfigurationFile, existing: dict[str, MeterView]) -> None:
+        """Refuse, before changing anything, a file that would overfill the tables."""
+        listed = {meter.serial for meter in config.meters}
+        kept = len(existing.keys() | listed) if config.partial else len(listed)
+        if kept > MAX_METERS:
+            raise ValueError(f"{kept} meters is more than the {MAX_METERS} the gateway keeps")
+        if not config.partial:
+            return
+        for meter in config.meters:
+            view = existing.get(meter.serial)
+            if view is None or view.kind is not meter.kind:
+                continue
+            rows = [name for name, _ in self._reading_rows(self._object(self._base(view)))]
+            names = set(rows) | {reading.name for reading in meter.readings}
+            total = len(names) + rows.count("")
+            if total > MAX_READINGS:
+                raise ValueError(
+                    f"meter {meter.serial} would have {total} readings, "
+                    f"more than the {MAX_READINGS} a meter keeps"
+                )
+
+    def _base(self, view: MeterView) -> str:
+        return f"{self.path}{view.instance}."
 
     def delete(self, serial: str) -> bool:
         """Delete a meter (the user removed its device); False when there is none."""
@@ -315,7 +344,7 @@ class MeterTable:
             f"{base}Name": reading.name,
             f"{base}Value": value_text(reading.value),
             f"{base}Unit": reading.unit or "",
-            f"{base}LastUpdate": reading.timestamp or self._now(),
+            f"{base}LastUpdate": reading.timestamp or self.now(),
         }
 
     def _add(self, meter: Meter) -> None:
@@ -328,12 +357,14 @@ class MeterTable:
         self.datamodel.set_many_local(values)
 
     def _update(self, view: MeterView, meter: Meter, *, replace: bool) -> bool:
-        base = f"{self.path}{view.instance}."
-        values = {
-            path: value
-            for path, value in self._meter_values(base, meter).items()
-            if self._text(path) != value
-        }
+        base = self._base(view)
+        given = self._meter_values(base, meter)
+        same_kind = view.kind is meter.kind
+        if not replace:
+            given = self._stated(base, meter, given, same_kind=same_kind)
+        if not same_kind:
+            replace = True  # another kind of meter: the old readings mean nothing for it
+        values = {path: value for path, value in given.items() if self._text(path) != value}
         rows = dict(self._reading_rows(self._object(base)))
         changed = bool(values)
         for reading in meter.readings:
@@ -351,6 +382,20 @@ class MeterTable:
                 changed = True
         self.datamodel.set_many_local(values)
         return changed
+
+    @staticmethod
+    def _stated(
+        base: str, meter: Meter, values: dict[str, Value], *, same_kind: bool
+    ) -> dict[str, Value]:
+        """What a partial file states about a meter.
+
+        Empty fields, and a type that only restates the meter's kind, leave the
+        data model as it is.
+        """
+        stated = {path: value for path, value in values.items() if value != ""}
+        if same_kind and meter.type_name == meter.kind.value:
+            stated.pop(f"{base}Type", None)
+        return stated
 
     def _reading_unchanged(self, row: str, reading: Reading) -> bool:
         if self._text(f"{row}Value") != value_text(reading.value):

@@ -10,6 +10,7 @@ from .tree import (
     ParameterNode,
     Source,
     TableNode,
+    announces_changes,
     is_writable,
 )
 from .types import UNKNOWN_TIME, ParamType, Value, format_datetime, parse_datetime
@@ -30,6 +31,7 @@ __all__ = [
     "Source",
     "TableNode",
     "Value",
+    "announces_changes",
     "format_datetime",
     "is_writable",
     "parse_datetime",

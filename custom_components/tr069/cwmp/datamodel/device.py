@@ -14,6 +14,9 @@ from .spec import ActiveNotify, ObjectSpec, ParameterSpec
 from .types import UNKNOWN_TIME, ParamType
 
 ROOT_DATA_MODEL_VERSION: Final = "2.17"
+# TR-106's DeviceSummary: the root object and version, with no profile claimed
+# (this CPE has DeviceInfo and ManagementServer, not TR-098's Baseline profile).
+DEVICE_SUMMARY: Final = "InternetGatewayDevice:1.14[]()"
 
 
 class RootObject(StrEnum):
@@ -27,12 +30,16 @@ def _text(name: str, max_length: int, **kwargs: object) -> ParameterSpec:
     return ParameterSpec(name=name, max_length=max_length, **kwargs)  # type: ignore[arg-type]
 
 
-def _device_info() -> ObjectSpec:
+def _device_info(root: RootObject) -> ObjectSpec:
     # Values from the agent's configuration; persisted so that a change shows.
     constant = {"persist": True}
+    spec_version: tuple[ParameterSpec, ...] = ()
+    if root is RootObject.INTERNET_GATEWAY_DEVICE:
+        spec_version = (_text("SpecVersion", 16, forced_inform=True, default="1.0", persist=False),)
     return ObjectSpec(
         name="DeviceInfo",
         children=(
+            *spec_version,
             _text("Manufacturer", 64, **constant),
             ParameterSpec(
                 name="ManufacturerOUI",
@@ -159,9 +166,11 @@ def root_spec(
         )
         url_length = 2048
     else:
-        head = ()
+        head = (
+            _text("DeviceSummary", 1024, forced_inform=True, default=DEVICE_SUMMARY, persist=False),
+        )
         url_length = 256
     return ObjectSpec(
         name=root.value,
-        children=(*head, _device_info(), _management_server(url_length), *extensions),
+        children=(*head, _device_info(root), _management_server(url_length), *extensions),
     )

@@ -94,7 +94,7 @@ class ObjectNode:
 class TableNode:
     """A multi-instance object: its path names the table, instances hang below."""
 
-    __slots__ = ("info", "instances", "next_instance", "path", "schema_path", "spec")
+    __slots__ = ("counter", "info", "instances", "next_instance", "path", "schema_path", "spec")
 
     def __init__(self, path: str, spec: ObjectSpec, schema_path: str) -> None:
         self.path = path
@@ -103,6 +103,29 @@ class TableNode:
         self.instances: dict[int, ObjectNode] = {}
         self.next_instance = 1
         self.info: str | None = None
+        self.counter: ParameterNode | None = None
+
+
+class TableCount:
+    """The getter of a ``...NumberOfEntries`` parameter.
+
+    Unlike other computed values, its changes are known: adding or deleting an
+    instance reports them, so the counter can be watched like a stored value.
+    """
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: TableNode) -> None:
+        self.table = table
+
+    def __call__(self) -> int:
+        """The number of instances."""
+        return len(self.table.instances)
+
+
+def announces_changes(node: ParameterNode) -> bool:
+    """Whether every change of the parameter is reported to the data model's listeners."""
+    return node.getter is None or isinstance(node.getter, TableCount)
 
 
 type Node = ParameterNode | ObjectNode | TableNode
@@ -168,7 +191,8 @@ class DataModel:
         counter = obj.children.get(name)
         if not isinstance(counter, ParameterNode):
             raise TypeError(f"{obj.path}{name} must be a parameter of the same object")
-        counter.getter = lambda: len(table.instances)
+        counter.getter = TableCount(table)
+        table.counter = counter
 
     def bind(self, schema_path: str, getter: Getter) -> None:
         """Make a parameter dynamic: its value is computed by ``getter`` on each read.
@@ -388,7 +412,9 @@ class DataModel:
             f"{table.path}{number}.", table.spec, f"{table.schema_path}{{i}}.", number
         )
         table.instances[number] = instance
-        self._notify([Change(ChangeKind.ADDED, instance.path, source)])
+        self._notify(
+            [Change(ChangeKind.ADDED, instance.path, source), *_counted(table, source, -1)]
+        )
         return instance
 
     def delete_instance(self, path: str, source: Source = Source.ACS) -> None:
@@ -405,7 +431,7 @@ class DataModel:
             self._index.pop(item.path, None)
             self._persisted.pop(item.path, None)
             self._tables.pop(item.path, None)
-        self._notify([Change(ChangeKind.DELETED, path, source)])
+        self._notify([Change(ChangeKind.DELETED, path, source), *_counted(table, source, +1)])
 
     # ------------------------------------------------------------------ persistence
     def export_state(self) -> dict[str, Any]:
@@ -465,6 +491,14 @@ class DataModel:
             if isinstance(table, TableNode):
                 table.next_instance = counter
         self._notify([Change(ChangeKind.DELETED, path, Source.LOCAL) for path in instances])
+
+
+def _counted(table: TableNode, source: Source, before: int) -> list[Change]:
+    """The change of the table's counter after an instance was added (-1) or deleted (+1)."""
+    if table.counter is None:
+        return []
+    count = len(table.instances)
+    return [Change(ChangeKind.VALUE, table.counter.path, source, count + before, count)]
 
 
 def _children(node: ObjectNode | TableNode) -> Iterable[Node]:

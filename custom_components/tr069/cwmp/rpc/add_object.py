@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from ..datamodel import Source
+from ..faults import CwmpFault, FaultCode
 from ..soap import Envelope
 from .base import RpcContext, invalid, text_arg
 
 
 def object_name(request: Envelope) -> str:
-    """ObjectName, which must end with a dot."""
+    """ObjectName, which must end with a dot (a name without one names no object: 9005)."""
     name = text_arg(request.body, "ObjectName")
     if not name.endswith("."):
-        raise invalid(f"ObjectName {name!r} must end with a dot")
+        raise CwmpFault(
+            FaultCode.INVALID_PARAMETER_NAME, f"ObjectName {name!r} must end with a dot"
+        )
     return name
 
 

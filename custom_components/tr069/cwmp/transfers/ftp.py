@@ -34,6 +34,9 @@ async def _client(
     url: str, username: str, password: str, io_timeout: float
 ) -> AsyncIterator[tuple[aioftp.Client, str]]:
     parts = urlsplit(url)
+    if not username and parts.username:
+        # Credentials in the URL (ftp://user:pass@host/...) when the RPC gives none.
+        username, password = unquote(parts.username), unquote(parts.password or "")
     client = aioftp.Client(socket_timeout=io_timeout, connection_timeout=io_timeout)
     await client.connect(parts.hostname or "", parts.port or aioftp.DEFAULT_PORT)
     try:

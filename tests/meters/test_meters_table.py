@@ -1,0 +1,147 @@
+"""Meters in the data model: files applied, partial files, limits, the ACS's writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from custom_components.tr069.cwmp.agent import CpeAgent
+from custom_components.tr069.cwmp.faults import CwmpFault
+from custom_components.tr069.cwmp.state import MemoryStateStore
+from custom_components.tr069.meters.gateway import MeterGateway
+from custom_components.tr069.meters.limits import MAX_READINGS
+from custom_components.tr069.meters.model import MeterKind
+from custom_components.tr069.meters.parse import parse_configuration
+from custom_components.tr069.meters.table import MeterTable, meter_extension
+from tests.agent_harness import IDENTITY, agent_config
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+BASE = f"Device.X_{IDENTITY.oui}_Meter."
+
+
+def gateway() -> MeterGateway:
+    config = agent_config("http://127.0.0.1:1/", extensions=meter_extension(IDENTITY.oui))
+    meters = MeterGateway(CpeAgent(config, MemoryStateStore()))
+    meters.table.now = lambda: NOW
+    return meters
+
+
+def apply(table: MeterTable, *items: dict[str, Any], partial: bool = False) -> None:
+    data = json.dumps({"partial": partial, "items": list(items)}).encode()
+    table.apply(parse_configuration(data, filename="test.json"))
+
+
+ELECTRICITY = {
+    "serial": "26",
+    "vendor": "PIKKETRON",
+    "type": "electricityMeter",
+    "name": "Kitchen",
+    "T1": "10kWh",
+    "T2": "20kWh",
+}
+
+
+def test_a_partial_file_changes_only_what_it_states() -> None:
+    table = gateway().table
+    apply(table, ELECTRICITY)
+    apply(table, {"serial": "26", "T1": "11kWh"}, partial=True)
+    (meter,) = table.views().values()
+    assert (meter.vendor, meter.name, meter.type_name) == (
+        "PIKKETRON",
+        "Kitchen",
+        "electricityMeter",
+    )
+    assert {name: reading.value for name, reading in meter.readings.items()} == {
+        "T1": 11.0,
+        "T2": 20.0,
+    }
+    apply(
+        table,
+        {"serial": "26", "vendor": "NEWCO", "type": "ELECTRICITY_CONS", "T2": 21},
+        partial=True,
+    )
+    (meter,) = table.views().values()
+    assert (meter.vendor, meter.name, meter.type_name) == ("NEWCO", "Kitchen", "ELECTRICITY_CONS")
+
+
+def test_a_meter_that_changes_kind_loses_its_old_readings() -> None:
+    table = gateway().table
+    apply(table, ELECTRICITY)
+    apply(table, {"serial": "26", "type": "waterMeter", "warm": "5"}, partial=True)
+    (meter,) = table.views().values()
+    assert meter.kind is MeterKind.WATER
+    assert list(meter.readings) == ["warm"]
+    assert meter.vendor == "PIKKETRON"
+
+
+def test_a_file_over_the_limits_changes_nothing() -> None:
+    table = gateway().table
+    many = {f"reading{i}": i for i in range(MAX_READINGS - 10)}
+    apply(table, {"serial": "G1", "type": "heatPump", **many})
+    before = table.datamodel.export_state()
+    more = {f"other{i}": i for i in range(20)}
+    with pytest.raises(ValueError, match=f"more than the {MAX_READINGS}"):
+        apply(
+            table,
+            {"serial": "NEW", "type": "heatPump", "x": 1},
+            {"serial": "G1", "type": "heatPump", **more},
+            partial=True,
+        )
+    assert table.datamodel.export_state() == before
+    assert [view.serial for view in table.views().values()] == ["G1"]
+
+
+def test_the_acs_writing_a_reading_dates_it() -> None:
+    meters = gateway()
+    table = meters.table
+    apply(table, ELECTRICITY)
+    (meter,) = table.views().values()
+    assert meter.readings["T1"].last_update == NOW
+    later = datetime(2026, 11, 22, tzinfo=UTC)
+    table.now = lambda: later
+    table.datamodel.set_values([(f"{BASE}1.Reading.1.Value", "12.5", None)])
+    (meter,) = table.views().values()
+    assert (meter.readings["T1"].value, meter.readings["T1"].last_update) == (12.5, later)
+    assert meter.readings["T2"].last_update == NOW
+
+
+@pytest.mark.parametrize(
+    ("type_name", "accepted"),
+    [("waterMeter", False), ("ELECTRICITY_CONS", True), ("somethingElse", True)],
+)
+def test_the_acs_cannot_make_a_meter_a_kind_its_readings_do_not_fit(
+    type_name: str, accepted: bool
+) -> None:
+    table = gateway().table
+    apply(table, ELECTRICITY)
+    change = [(f"{BASE}1.Type", type_name, None)]
+    if accepted:
+        table.datamodel.set_values(change)
+        assert table.views()[1].type_name == type_name
+        return
+    with pytest.raises(CwmpFault) as refused:
+        table.datamodel.set_values(change)
+    assert refused.value.parameter_faults[0].code == 9007
+    assert "T1, T2 are not readings of a water" in refused.value.parameter_faults[0].text
+
+
+def test_a_failing_listener_does_not_stop_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    meters = gateway()
+    heard: list[set[int]] = []
+
+    def broken(_dirty: set[int], _updates: object) -> None:
+        raise RuntimeError("listener bug")
+
+    meters.add_change_listener(broken)
+    meters.add_change_listener(lambda dirty, _updates: heard.append(dirty))
+    with caplog.at_level(logging.ERROR):
+        apply(meters.table, ELECTRICITY)  # no event loop: listeners are called at once
+    assert heard
+    assert all(dirty == {1} for dirty in heard)
+    assert "A meter change listener failed" in caplog.text
