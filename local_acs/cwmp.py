@@ -196,7 +196,9 @@ class CwmpEndpoint:
                 self.state.protocol_error(
                     session, f"{post.kind} uses {namespace}, the Inform used {session.namespace}"
                 )
-        self.state.record(session, Message("cpe", post.body, post.env, post.connection))
+        encoding = post.request.headers.get("Content-Encoding")
+        message = Message("cpe", post.body, post.env, post.connection, encoding=encoding)
+        self.state.record(session, message)
 
     def _validate(self, post: _Post) -> list[str]:
         if not post.body.strip() or not self.state.validator.available:

@@ -23,7 +23,8 @@ class Message:
     """One HTTP body exchanged in a session, raw and parsed.
 
     ``direction`` is ``"cpe"`` for a CPE POST and ``"acs"`` for the ACS's HTTP response
-    (``status`` set).  ``connection`` numbers the session's TCP connections from 1.
+    (``status`` set).  ``connection`` numbers the session's TCP connections from 1;
+    ``encoding`` is a CPE POST's Content-Encoding (``"gzip"``), ``body`` always plain.
     """
 
     direction: Direction
@@ -32,6 +33,7 @@ class Message:
     connection: int
     status: int | None = None
     at: float = field(default_factory=time.time)
+    encoding: str | None = None
 
     @property
     def method(self) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 import socket
 import ssl
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
@@ -146,8 +146,14 @@ def _check_ca(pem: str) -> None:
 
 
 def unique_id_for(data: Mapping[str, Any]) -> str:
-    """One entry per (ACS URL, serial number)."""
-    url = data[CONF_ACS_URL].strip().rstrip("/").lower()
+    """One entry per (ACS URL, serial number).
+
+    Scheme and host are case-insensitive, the path is not (``/CWMP`` is not ``/cwmp``).
+    """
+    parts = urlsplit(data[CONF_ACS_URL].strip())
+    url = urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
+    )
     return f"{data[CONF_IDENTITY][CONF_SERIAL_NUMBER]}@{url}"
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, DOMAIN as HA_DOMAIN, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -90,8 +91,14 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
             return
         if self.config_entry.options.get(CONF_ALLOW_RESTART):
             _LOGGER.warning("The ACS rebooted the gateway: restarting Home Assistant")
-            await self.hass.services.async_call(HA_DOMAIN, "restart")
-            return
+            try:
+                await self.hass.services.async_call(HA_DOMAIN, "restart", blocking=True)
+            except HomeAssistantError as err:
+                # Home Assistant refuses to restart (a broken configuration): the agent
+                # must not stay stopped, so it restarts on its own.
+                _LOGGER.warning("Home Assistant did not restart (%s): reloading the entry", err)
+            else:
+                return
         _LOGGER.info("The ACS rebooted the gateway: reloading %s", self.config_entry.title)
         self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 

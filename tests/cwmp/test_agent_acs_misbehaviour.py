@@ -34,10 +34,14 @@ async def test_a_refused_get_rpc_methods_means_no_acs_methods(
     acs: LocalAcs, cpe: HarnessFactory, code: int, times: int
 ) -> None:
     acs.inject(Fault(on="GetRPCMethods", code=code), times=times)
-    harness = await cpe()
+    harness = await cpe(run=False)
+    # Asked for before the ACS's methods are known, dropped once they are.
+    harness.agent.request_download("3 Vendor Configuration File")
+    assert (await harness.agent.run_once()).success
     inform = await acs.wait_for_inform(serial=SERIAL)
     assert await inform.session.wait_ended() == "completed"
     assert harness.agent.cpe_requests.acs_methods == []
+    assert harness.agent.cpe_requests.downloads == []
     assert harness.agent.status.last_error is None
     with pytest.raises(ValueError, match="does not support RequestDownload"):
         harness.agent.request_download("3 Vendor Configuration File")

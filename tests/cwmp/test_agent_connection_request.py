@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import aiohttp
 
@@ -19,16 +18,13 @@ def codes(inform: object) -> list[str]:
     return [event.code for event in inform.events]  # type: ignore[attr-defined]
 
 
-async def test_connection_request_brings_an_inform_within_two_seconds(
-    acs: LocalAcs, cpe: HarnessFactory
-) -> None:
+async def test_connection_request_brings_an_inform(acs: LocalAcs, cpe: HarnessFactory) -> None:
+    # How fast is the benchmarks' business (scripts/bench: Connection Request → Inform).
     harness = await cpe()
     await acs.wait_for_inform(serial=SERIAL)
-    started = time.time()
     assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
-    inform = await acs.wait_for_inform(serial=SERIAL, event="6 CONNECTION REQUEST", timeout=2)
+    inform = await acs.wait_for_inform(serial=SERIAL, event="6 CONNECTION REQUEST")
     assert codes(inform) == ["6 CONNECTION REQUEST"]
-    assert inform.received_at - started < 2
     record = acs.connection_requests[-1]
     assert record.challenged
     assert record.status == 200
@@ -95,14 +91,14 @@ async def test_rate_limit_answers_503_without_retry_after(
     acs: LocalAcs, cpe: HarnessFactory
 ) -> None:
     harness = await cpe(rate_limit=RateLimit(burst=3, per_second=0.01))
-    async with aiohttp.ClientSession() as client:
-        statuses = []
-        for _ in range(5):
-            async with client.get(harness.cr_url) as response:
-                statuses.append(response.status)
-                if response.status == 503:
-                    assert "Retry-After" not in response.headers
-    assert statuses == [401, 401, 401, 503, 503]
+    await (await acs.wait_for_inform(serial=SERIAL)).session.wait_ended()
+    statuses = [
+        await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 503, 503]
+    async with aiohttp.ClientSession() as client, client.get(harness.cr_url) as response:
+        assert response.status == 503
+        assert "Retry-After" not in response.headers
 
 
 async def test_credentials_set_by_the_acs_take_effect(acs: LocalAcs, cpe: HarnessFactory) -> None:

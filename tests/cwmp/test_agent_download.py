@@ -127,15 +127,30 @@ async def test_download_with_digest_and_basic_credentials(
     assert len(recorder.files) == 2
 
 
-async def test_download_over_https_follows_the_tls_rules(started: Starter) -> None:
-    async with LocalAcs(tls=True) as acs:
+async def test_download_over_https_follows_the_tls_rules(
+    recorder: Recorder, started: Starter
+) -> None:
+    async with LocalAcs(tls=True) as acs, LocalAcs(tls=True) as stranger:
         acs.serve_file("meters.json", PAYLOAD)
+        acs.serve_file("guarded.json", PAYLOAD, auth=("digest", "files", "s3cret"))
+        stranger.serve_file("meters.json", PAYLOAD)
         harness = await started(acs, ca_pem=acs.ca_pem)
         await download(acs, harness, acs.file_url("meters.json"))
         _, complete = await transfer_complete(acs)
         assert complete.fault.code == 0
+        await download(acs, harness, acs.file_url("guarded.json"), username="files", password="x")
+        _, complete = await transfer_complete(acs)
+        assert complete.fault.code == 9012
+        # A file server whose certificate the CA option does not vouch for: not contacted.
+        await download(acs, harness, stranger.file_url("meters.json"))
+        _, complete = await transfer_complete(acs)
+        assert complete.fault.code == 9010
+        assert complete.fault.string.startswith("9015 cannot reach the file server")
+        assert "certificate" in complete.fault.string
+        assert stranger.file_requests == []
         await harness.stop()
         assert acs.validation_failures == []
+    assert len(recorder.files) == 1
 
 
 async def test_download_over_ftp(acs: LocalAcs, recorder: Recorder, started: Starter) -> None:
@@ -217,6 +232,13 @@ async def test_queue_is_bounded(acs: LocalAcs, recorder: Recorder, started: Star
     queued = harness.agent.transfers.transfers
     assert len(queued) == 16
     assert all(item.start_at > harness.agent.clock() + 3500 for item in queued)
+    # DelaySeconds: nothing is fetched yet, and the ACS sees them waiting (State 1).
+    await (await acs.wait_for_inform(serial=SERIAL)).session.wait_ended()
+    listing = acs.queue(SERIAL, rpc.get_queued_transfers())
+    assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
+    listed = await listing.result()
+    assert {item["State"] for item in listed.response["TransferList"]} == {1}
+    assert acs.file_requests == []
 
 
 async def test_transfer_complete_survives_a_restart(

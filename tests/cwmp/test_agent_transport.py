@@ -6,7 +6,7 @@ import pytest
 
 from custom_components.tr069.cwmp.status import SessionOutcome
 from local_acs import LocalAcs, rpc
-from local_acs.inject import Redirect
+from local_acs.inject import NotAnAcs, Redirect
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, agent_config
 
 from .conftest import HarnessFactory
@@ -39,15 +39,16 @@ async def test_https_with_a_private_ca() -> None:
         assert acs.validation_failures == []
 
 
-@pytest.mark.parametrize("scheme", ["basic", "digest"])
-async def test_acs_authentication(scheme: str) -> None:
-    async with LocalAcs(auth=scheme, username="cpe", password="pw") as acs:  # type: ignore[arg-type]
-        good = await run_once(acs.url, acs_username="cpe", acs_password="pw")
+@pytest.mark.parametrize(("scheme", "tls"), [("basic", True), ("digest", False)])
+async def test_acs_authentication(scheme: str, tls: bool) -> None:
+    async with LocalAcs(auth=scheme, username="cpe", password="pw", tls=tls) as acs:  # type: ignore[arg-type]
+        ca = {"ca_pem": acs.ca_pem} if tls else {}
+        good = await run_once(acs.url, acs_username="cpe", acs_password="pw", **ca)
         assert good.agent.status.last_outcome is SessionOutcome.SUCCESS
         session = acs.informs[0].session
         assert session.connection_count == 1
         assert session.cookie_echoed
-        bad = await run_once(acs.url, acs_username="cpe", acs_password="nope")
+        bad = await run_once(acs.url, acs_username="cpe", acs_password="nope", **ca)
         assert bad.agent.status.last_outcome is SessionOutcome.INVALID_AUTH
         assert acs.validation_failures == []
 
@@ -67,7 +68,7 @@ async def test_digest_keeps_one_connection_for_a_long_session() -> None:
 async def test_acs_credentials_changed_by_the_acs_are_used_next(
     acs: LocalAcs, cpe: HarnessFactory
 ) -> None:
-    async with LocalAcs(auth="basic", username="cpe", password="pw") as guarded:
+    async with LocalAcs(auth="digest", username="cpe", password="pw") as guarded:
         harness = await cpe(run=False)
         acs.queue(
             SERIAL,
@@ -137,3 +138,39 @@ async def test_user_settings_override_only_when_the_user_changes_them(
     assert same.datamodel.value(f"{MS}PeriodicInformInterval") == 77
     changed = await harness.restart(periodic_inform_interval=120)
     assert changed.datamodel.value(f"{MS}PeriodicInformInterval") == 120
+
+
+def encodings(acs: LocalAcs) -> list[str | None]:
+    """The Content-Encoding of the CPE's POSTs in the last session."""
+    session = acs.informs[-1].session
+    return [message.encoding for message in session.messages if message.direction == "cpe"]
+
+
+async def test_an_acs_refusing_gzip_gets_plain_bodies_from_then_on(
+    acs: LocalAcs, cpe: HarnessFactory
+) -> None:
+    harness = await cpe()
+    await (await acs.wait_for_inform(serial=SERIAL)).session.wait_ended()
+
+    async def session() -> None:
+        assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
+        inform = await acs.wait_for_inform(serial=SERIAL, event="6 CONNECTION REQUEST")
+        assert await inform.session.wait_ended() == "completed"
+
+    acs.queue(SERIAL, rpc.set_parameter_values([(f"{MS}HTTPCompression", "GZIP", "xsd:string")]))
+    await session()
+    await session()
+    assert set(encodings(acs)) == {"gzip", None}  # the Inform gzipped, the empty POST not
+    acs.inject(NotAnAcs(status=415, body="", on="Inform"))
+    await session()
+    await session()
+    assert encodings(acs) == [None, None]
+    assert harness.agent.datamodel.value(f"{MS}HTTPCompression") == "GZIP"
+
+
+async def test_basic_authentication_only_over_tls() -> None:
+    async with LocalAcs(auth="basic", username="cpe", password="pw") as acs:
+        refused = await run_once(acs.url, acs_username="cpe", acs_password="pw")
+        assert refused.agent.status.last_outcome is SessionOutcome.INVALID_AUTH
+        assert "plain HTTP" in (refused.agent.status.last_error or "")
+        assert acs.informs == []

@@ -170,7 +170,11 @@ async def test_faults_a_transfer_complete_cannot_carry_are_mapped(
 
 @pytest.mark.parametrize(
     ("file_size", "code"),
-    [(10**9, FaultCode.DOWNLOAD_FAILURE), (3, FaultCode.DOWNLOAD_INCOMPLETE)],
+    [
+        (10**9, FaultCode.DOWNLOAD_FAILURE),
+        (100, FaultCode.DOWNLOAD_INCOMPLETE),
+        (3, FaultCode.FILE_CORRUPTED),
+    ],
 )
 async def test_file_size_is_checked_before_and_after(
     manager: TransferManager, file_url: str, file_size: int, code: int

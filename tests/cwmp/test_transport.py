@@ -7,7 +7,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 import pytest
 
-from custom_components.tr069.cwmp.transport import AcsClient, AcsError, AcsErrorKind
+from custom_components.tr069.cwmp.transport import (
+    MAX_STALE_NONCES,
+    AcsClient,
+    AcsError,
+    AcsErrorKind,
+)
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -94,3 +99,22 @@ async def test_unsupported_challenge(server: Callable[[Handler], Awaitable[str]]
     async with AcsClient(url, credentials=lambda: ("u", "p")) as client:
         with pytest.raises(AcsError, match="unsupported authentication"):
             await client.post(b"<a/>")
+
+
+async def test_endless_stale_nonces_end_as_refused_credentials(
+    server: Callable[[Handler], Awaitable[str]],
+) -> None:
+    attempts: list[str | None] = []
+
+    async def always_stale(request: web.Request) -> web.Response:
+        await request.read()
+        attempts.append(request.headers.get("Authorization"))
+        challenge = f'Digest realm="acs", nonce="n{len(attempts)}", qop="auth", stale=true'
+        return web.Response(status=401, headers={"WWW-Authenticate": challenge})
+
+    url = await server(always_stale)
+    async with AcsClient(url, credentials=lambda: ("cpe", "pw")) as client:
+        with pytest.raises(AcsError) as err:
+            await client.post(b"<a/>")
+    assert err.value.kind is AcsErrorKind.INVALID_AUTH
+    assert len(attempts) == MAX_STALE_NONCES + 2  # unauthenticated, then each fresh nonce

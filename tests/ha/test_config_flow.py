@@ -13,6 +13,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.tr069.config_flow import unique_id_for
 from custom_components.tr069.const import (
     CONF_ACS_URL,
     CONF_ALLOW_RESTART,
@@ -22,6 +23,7 @@ from custom_components.tr069.const import (
     CONF_IDENTITY,
     CONF_OUI,
     CONF_PERIODIC_INFORM_INTERVAL,
+    CONF_SERIAL_NUMBER,
     CONF_VERIFY_SSL,
     DOMAIN,
 )
@@ -116,6 +118,10 @@ def _untrusted_ca(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
     return lambda: data.update({CONF_CA_CERTIFICATE: acs.ca_pem})
 
 
+def _untrusted_then_unverified(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
+    return lambda: data.update({CONF_VERIFY_SSL: False})
+
+
 def _not_an_acs(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
     acs.inject(NotAnAcs(on="Inform"))
     return lambda: None
@@ -150,6 +156,12 @@ type Breaker = Callable[[LocalAcs, dict[str, Any]], Callable[[], None]]
             id="invalid_auth",
         ),
         pytest.param({"tls": True}, _untrusted_ca, {"base": "tls_error"}, id="tls_error"),
+        pytest.param(
+            {"tls": True},
+            _untrusted_then_unverified,
+            {"base": "tls_error"},
+            id="tls_error-verification-off",
+        ),
         pytest.param({}, _not_an_acs, {"base": "not_acs"}, id="not_acs"),
         pytest.param({}, _invalid_url, {CONF_ACS_URL: "invalid_url"}, id="invalid_url"),
         pytest.param({}, _invalid_ca, {CONF_CA_CERTIFICATE: "invalid_ca"}, id="invalid_ca"),
@@ -437,13 +449,20 @@ async def test_options_flow_changes_the_running_agent(
     assert result["step_id"] == "init"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {CONF_PERIODIC_INFORM_INTERVAL: 300, CONF_CR_PORT: cr_port, CONF_CR_HOST: "127.0.0.1"},
+        {
+            CONF_PERIODIC_INFORM_INTERVAL: 300,
+            CONF_CR_PORT: cr_port,
+            CONF_CR_HOST: "127.0.0.1:17547",  # a port forwarded to cr_port (NAT)
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.options[CONF_CR_HOST] == "127.0.0.1"
-    await session(hass, acs, entry, "1 BOOT")
+    assert entry.options[CONF_CR_HOST] == "127.0.0.1:17547"
+    inform = await session(hass, acs, entry, "1 BOOT")
+    assert inform.params["Device.ManagementServer.ConnectionRequestURL"].startswith(
+        "http://127.0.0.1:17547/"
+    )
     assert agent_of(entry).datamodel.int_value(interval) == 600
 
     # ...and the user's own change overrides it.
@@ -494,3 +513,16 @@ async def test_options_flow_refuses_a_port_in_use(
     assert inform.params[f"{MS}ConnectionRequestURL"] == url
     # The ACS reaches the gateway on its new port.
     await session(hass, acs, entry)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://ACS.Example:7547/cwmp/", "https://acs.example:7547/cwmp"),
+        ("https://acs.example/CWMP", "https://acs.example/CWMP"),
+        (" http://acs.example/ ", "http://acs.example"),
+    ],
+)
+def test_one_entry_per_acs_url_and_serial(url: str, expected: str) -> None:
+    data = {CONF_ACS_URL: url, CONF_IDENTITY: {CONF_SERIAL_NUMBER: SERIAL}}
+    assert unique_id_for(data) == f"{SERIAL}@{expected}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
@@ -75,3 +75,26 @@ async def test_reboot_restarts_home_assistant_when_allowed(
     assert (await reboot.result()).ok
     await wait_for(lambda: restarts, what="the restart of Home Assistant")
     assert agent_of(entry).restarting
+
+
+async def test_a_refused_restart_reloads_the_entry_instead(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+) -> None:
+    entry = init_integration
+
+    async def refuse(call: ServiceCall) -> None:
+        raise HomeAssistantError("The system cannot restart because the configuration is not valid")
+
+    hass.services.async_register("homeassistant", "restart", refuse)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_ALLOW_RESTART: True}
+    )
+    await hass.async_block_till_done()
+    await session(hass, acs, entry, "1 BOOT")
+    agent = agent_of(entry)
+    reboot = acs.queue(SERIAL, rpc.reboot("restart-ha"))
+    await session(hass, acs, entry)
+    assert (await reboot.result()).ok
+    await wait_for(lambda: agent_of(entry) is not agent, what="the reload instead of a restart")
+    inform = await acs.wait_for_inform(serial=SERIAL, event="M Reboot")
+    assert [event.code for event in inform.events] == ["1 BOOT", "M Reboot"]

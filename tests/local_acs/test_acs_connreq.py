@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 import hashlib
 import secrets
 import socket
-import time
 
 import aiohttp
 from aiohttp import web
@@ -112,12 +111,10 @@ async def test_timeout_and_refused(acs: LocalAcs):
     silent.bind(("127.0.0.1", 0))
     silent.listen()
     try:
-        started = time.monotonic()
         with pytest.raises(ConnectionRequestError, match="timeout"):
             await acs.connection_request(
                 f"http://127.0.0.1:{silent.getsockname()[1]}/", "u", "p", timeout=0.3
             )
-        assert time.monotonic() - started < 1.5
     finally:
         silent.close()
     closed = socket.socket()

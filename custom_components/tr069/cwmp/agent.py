@@ -108,6 +108,7 @@ class CpeAgent:
         self._cr_path = secrets.token_urlsafe(18)
         self._pending = _Pending()
         self._stopping = False
+        self._gzip_refused_by: str | None = None
         # The namespace whose methods the ACS's UseCWMPVersion allows (None: no limit).
         self._session_methods: str | None = None
         self.session_log = SessionLog()
@@ -387,7 +388,7 @@ class CpeAgent:
             ssl_context=await self._ssl_context(url),
             timeout=self.config.timeout,
             user_agent=self.config.user_agent,
-            compress=self.datamodel.value(f"{self._ms}HTTPCompression") == "GZIP",
+            compress=(compress := self._compress(url)),
         )
         session = CwmpSession(
             client,
@@ -399,12 +400,20 @@ class CpeAgent:
         )
         async with client:
             result = await session.run(self._inform(events, changed), requests)
+        if compress and not client.compress:
+            _LOGGER.info("%s does not take gzip bodies (415): sending them plain from now on", url)
+            self._gzip_refused_by = url
         if not result.informed:
             self._events.session_failed()
         self._finish(result)
         await self._after_session()
         await self.persist()
         return result
+
+    def _compress(self, url: str) -> bool:
+        """HTTPCompression GZIP, unless this ACS answered a gzip body with 415."""
+        wanted = self.datamodel.value(f"{self._ms}HTTPCompression") == "GZIP"
+        return wanted and self._gzip_refused_by != url
 
     def _inform(self, events: tuple[Event, ...], changed: list[ParameterNode]) -> str:
         identity = self.config.identity
@@ -483,6 +492,12 @@ class CpeAgent:
     def _learn_acs_methods(self, response: Envelope | None) -> None:
         self.cpe_requests.acs_methods = methods_of(response) if response is not None else []
         _LOGGER.debug("The ACS supports %s", self.cpe_requests.acs_methods)
+        if self.cpe_requests.downloads and not self.cpe_requests.supports("RequestDownload"):
+            _LOGGER.warning(
+                "The ACS does not support RequestDownload: %d request(s) dropped",
+                len(self.cpe_requests.downloads),
+            )
+            self.cpe_requests.downloads.clear()
         self._schedule_save()
 
     def _transfer_acknowledged(self, transfer: Transfer, response: Envelope) -> None:

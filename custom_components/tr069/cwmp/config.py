@@ -49,7 +49,8 @@ class AgentConfig:
     periodic_inform_enable: bool = True
     periodic_inform_interval: int = 300
     connection_request_port: int = 7547
-    connection_request_bind: str = "0.0.0.0"  # noqa: S104 - the ACS must reach it
+    # None: every interface, IPv4 and IPv6 (the advertised address may be either).
+    connection_request_bind: str | None = None
     connection_request_host: str | None = None
     connection_request_username: str | None = None
     connection_request_password: str | None = None

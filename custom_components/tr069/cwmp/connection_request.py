@@ -5,10 +5,16 @@ against ConnectionRequestUsername/Password. A valid request is answered 200
 with an empty body *before* the session starts; a burst of requests gives one
 session. Too many requests in a short time are refused with 503 and no
 Retry-After, as the standard asks.
+
+Two limits apply. Accepted Connection Requests share one bucket (what the
+standard asks for). Every request also counts against its source address, so
+a host that floods the server, or guesses passwords, is refused without
+using up the ACS's share.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 import logging
@@ -22,6 +28,8 @@ from .auth import DigestServer
 _LOGGER = logging.getLogger(__name__)
 
 REALM: Final = "tr069-cpe"
+# Source addresses whose buckets are remembered (the least recent are forgotten).
+MAX_SOURCES: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,21 @@ class _TokenBucket:
         return True
 
 
+class _SourceBuckets:
+    """One bucket per source address; a Digest request takes two (challenge, answer)."""
+
+    def __init__(self, limit: RateLimit) -> None:
+        self._limit = RateLimit(burst=2 * limit.burst, per_second=2 * limit.per_second)
+        self._buckets: OrderedDict[str, _TokenBucket] = OrderedDict()
+
+    def take(self, source: str) -> bool:
+        bucket = self._buckets.pop(source, None) or _TokenBucket(self._limit)
+        self._buckets[source] = bucket
+        if len(self._buckets) > MAX_SOURCES:
+            self._buckets.popitem(last=False)
+        return bucket.take()
+
+
 class ConnectionRequestServer:
     """aiohttp server for Connection Requests."""
 
@@ -59,7 +82,7 @@ class ConnectionRequestServer:
         path: str,
         credentials: Callable[[], tuple[str, str]],
         on_request: Callable[[], None],
-        bind_host: str = "0.0.0.0",  # noqa: S104 - the ACS must reach it
+        bind_host: str | None = None,
         port: int = 7547,
         rate_limit: RateLimit | None = None,
     ) -> None:
@@ -68,7 +91,8 @@ class ConnectionRequestServer:
         self._on_request = on_request
         self._bind_host = bind_host
         self._port = port
-        self._bucket = _TokenBucket(rate_limit or RateLimit())
+        self._accepted = _TokenBucket(rate_limit or RateLimit())
+        self._sources = _SourceBuckets(rate_limit or RateLimit())
         self._digest = DigestServer(REALM)
         self._runner: web.AppRunner | None = None
         self.port = port
@@ -100,8 +124,8 @@ class ConnectionRequestServer:
             return web.Response(status=404)
         if request.method != "GET":
             return web.Response(status=405, headers={"Allow": "GET"})
-        if not self._bucket.take():
-            _LOGGER.warning("Connection Request refused: rate limit reached")
+        if not self._sources.take(request.remote or ""):
+            _LOGGER.warning("Connection Requests from %s refused: too many", request.remote)
             return web.Response(status=503)
         username, password = self._credentials()
         verdict = self._digest.verify(
@@ -114,6 +138,9 @@ class ConnectionRequestServer:
                 status=401,
                 headers={"WWW-Authenticate": self._digest.challenge(stale=verdict is None)},
             )
+        if not self._accepted.take():
+            _LOGGER.warning("Connection Request refused: rate limit reached")
+            return web.Response(status=503)
         response = web.Response(status=200)
         await response.prepare(request)
         await response.write_eof()

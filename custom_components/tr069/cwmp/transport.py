@@ -22,6 +22,8 @@ import aiohttp
 from .auth import DigestClient, basic_header, parse_challenges
 
 MAX_REDIRECTS: Final = 5
+# Fresh nonces (stale=true) answered in a row before the credentials count as refused.
+MAX_STALE_NONCES: Final = 3
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_MAX_BODY: Final = 4 * 1024 * 1024
 SOAP_CONTENT_TYPE: Final = 'text/xml; charset="utf-8"'
@@ -127,15 +129,16 @@ class AcsClient:
 
     async def post(self, body: bytes | None) -> AcsReply:
         """POST a SOAP envelope (or an empty body) and return the ACS's answer."""
-        challenged = False
+        challenges = 0
         while True:
             reply, challenge = await self._post_once(body)
             if challenge is None:
                 return reply
-            if challenged and "stale=true" not in challenge.replace(" ", "").lower():
+            stale = "stale=true" in challenge.replace(" ", "").lower()
+            if challenges and (not stale or challenges > MAX_STALE_NONCES):
                 raise AcsError(AcsErrorKind.INVALID_AUTH, "the ACS rejected the credentials")
             self._answer_challenge(challenge)
-            challenged = True
+            challenges += 1
 
     async def _post_once(self, body: bytes | None) -> tuple[AcsReply, str | None]:
         assert self._session is not None, "use AcsClient as an async context manager"
@@ -205,6 +208,12 @@ class AcsClient:
                 self._basic = False
                 return
         if "basic" in challenges:
+            if urlsplit(self.url).scheme != "https":
+                raise AcsError(
+                    AcsErrorKind.INVALID_AUTH,
+                    "the ACS asks for Basic authentication over plain HTTP; the password "
+                    "would travel in clear (use https, or Digest)",
+                )
             self._digest = None
             self._basic = True
             return

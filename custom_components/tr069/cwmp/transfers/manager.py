@@ -243,8 +243,10 @@ class TransferManager:
                 io_timeout=self._timeout,
             )
         if transfer.file_size and len(data) != transfer.file_size:
+            # Fewer bytes: the download stopped short; more: not the file announced.
+            short = len(data) < transfer.file_size
             raise CwmpFault(
-                FaultCode.DOWNLOAD_INCOMPLETE,
+                FaultCode.DOWNLOAD_INCOMPLETE if short else FaultCode.FILE_CORRUPTED,
                 f"received {len(data)} bytes where FileSize announced {transfer.file_size}",
             )
         return data
