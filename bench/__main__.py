@@ -95,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         errors=errors,
     )
     report.write_json(args.json, data)
-    print(f"\nJSON: {args.json}")
+    markdown = args.json.with_suffix(".md")
+    markdown.write_text(report.markdown(figures, info), encoding="utf-8")
+    print(f"\nJSON: {args.json}\nMarkdown table: {markdown}")
     for error in errors:
         print(f"ERROR {error}", file=sys.stderr)
     return 1 if errors else 0

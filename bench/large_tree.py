@@ -8,9 +8,12 @@ to the answer's departure, with a loop-lag probe running (a stall counts when it
 overlaps that window, whatever blocked the loop: the answer itself or the agent's
 background state save).  The floor, measured after each session, parses the request
 with expat alone and joins the same response from the already extracted names and
-values.  Peak memory is measured in separate sessions with tracemalloc on (it slows
-everything down, so those are not timed).  The state export that every save runs on
-the event loop is timed on its own.
+values.  The agent keeps rendered structs until their values change, so GPV of the
+root is also timed right after every meter reading changed (as after a configuration
+file): the cold case.  Peak memory is measured in separate sessions with tracemalloc
+on (it slows everything down, so those are not timed).  The state export that every
+save runs on the event loop (serialising and writing run in a worker) is timed on its
+own, against a copy of a dict of the same size.
 """
 
 from __future__ import annotations
@@ -34,12 +37,15 @@ FIGURES = tuple(
     for tree in ("tree10k", "tree")
     for figure in (
         "memory_per_parameter",
+        "memory_per_meter",
         "state_save",
         *(
             f"{rpc}.{what}"
             for rpc in ("gpn", "gpv")
             for what in ("latency", "bytes", "peak_memory", "max_stall")
         ),
+        "gpv_changed.latency",
+        "gpv_changed.max_stall",
     )
 )
 TARIFFS = 8
@@ -133,7 +139,10 @@ class _Tree:
     parameters: int
     memory: float
     memory_floor: float
+    meter_memory: float
+    meter_memory_floor: float
     rpcs: dict[str, _Rpc] = field(default_factory=lambda: {GPN: _Rpc(), GPV: _Rpc()})
+    changed: _Rpc = field(default_factory=_Rpc)
     save: list[float] = field(default_factory=list)
     save_floor: list[float] = field(default_factory=list)
 
@@ -141,7 +150,8 @@ class _Tree:
 async def _run_size(ctx: Context, plan: Plan, size: Size) -> list[Figure]:
     tree = meter_tree(make_meters(size.meters, TARIFFS), OUI)
     memory, memory_floor, parameters = _memory_per_parameter(tree)
-    measured = _Tree(parameters, memory, memory_floor)
+    meter_memory, meter_memory_floor = _memory_per_meter(tree, size.meters)
+    measured = _Tree(parameters, memory, memory_floor, meter_memory, meter_memory_floor)
     async with BenchAgent(ctx.acs.url, tree) as bench:
         root = bench.agent.datamodel.root_name
         await ctx.acs.call("plan", serial=SERIAL, rpcs=rpc_plan(root))
@@ -153,11 +163,29 @@ async def _run_size(ctx: Context, plan: Plan, size: Size) -> list[Figure]:
                 for _ in range(plan.sessions):
                     await _timed_session(bench, probe, collections, measured.rpcs, floors)
                     await ctx.acs.call("reset")  # the ACS keeps every message otherwise
+                readings = _reading_values(bench)
+                for number in range(plan.sessions):
+                    bench.agent.datamodel.set_many_local(
+                        {path: str(number * 7 + index % 997) for index, path in enumerate(readings)}
+                    )
+                    cold = {GPN: _Rpc(), GPV: measured.changed}
+                    await _timed_session(bench, probe, collections, cold, floors)
+                    await ctx.acs.call("reset")
         with traced_memory():
             for _ in range(plan.memory_sessions):
                 await _traced_session(bench, measured.rpcs, floors)
         measured.save, measured.save_floor = _state_save(bench, plan.sessions)
     return _figures(size, measured)
+
+
+def _reading_values(bench: BenchAgent) -> list[str]:
+    """The paths of every meter reading's value."""
+    root = bench.agent.datamodel.root_name
+    return [
+        node.path
+        for node in bench.agent.datamodel.parameters(f"{root}.")
+        if node.path.endswith(".Value") and ".Reading." in node.path
+    ]
 
 
 def _figures(size: Size, measured: _Tree) -> list[Figure]:
@@ -179,12 +207,21 @@ def _figures(size: Size, measured: _Tree) -> list[Figure]:
             detail=detail,
         ),
         Figure(
+            f"{size.key}.memory_per_meter",
+            f"{title}: data-model memory per meter",
+            "bytes",
+            [measured.meter_memory],
+            [measured.meter_memory_floor],
+            "dict of its path -> value text",
+            detail=detail,
+        ),
+        Figure(
             f"{size.key}.state_save",
             f"{title}: state export (each save, on the loop)",
             "ms",
             measured.save,
             measured.save_floor,
-            "dict of the persisted path -> text pairs",
+            "copy of a dict of the persisted values",
             targets=(Target(50.0, stat=Stat.MAX),),
         ),
     ]
@@ -232,6 +269,31 @@ def _figures(size: Size, measured: _Tree) -> list[Figure]:
                 detail={"longest_gc_pause_ms": samples.gc},
             ),
         ]
+    is_10k = size.key == "tree10k"
+    changed = measured.changed
+    what = f"{title}: GPV root, every reading changed"
+    figures += [
+        Figure(
+            f"{size.key}.gpv_changed.latency",
+            f"{what}: latency",
+            "ms",
+            changed.latency,
+            changed.floor_latency,
+            "expat parse + string join",
+            targets=(Target(100.0), Target(3.0, stat=Stat.RATIO)) if is_10k else (),
+            detail={**detail, "agent_cpu_ms": changed.cpu},
+        ),
+        Figure(
+            f"{size.key}.gpv_changed.max_stall",
+            f"{what}: longest loop stall",
+            "ms",
+            changed.stall,
+            changed.floor_latency,
+            "the floor (never yields)",
+            targets=(Target(50.0, stat=Stat.MAX),),
+            detail={"longest_gc_pause_ms": changed.gc},
+        ),
+    ]
     return figures
 
 
@@ -304,19 +366,42 @@ def _floor(method: str, received: Message, sent: Message) -> Callable[[], bytes]
 
 def _state_save(bench: BenchAgent, repeats: int) -> tuple[list[float], list[float]]:
     """The agent's state export (every save runs it on the event loop) and its floor."""
-    state = bench.agent.export_state()
-    pairs = list(state["datamodel"]["values"].items())
+    values = dict(bench.agent.export_state()["datamodel"]["values"])
     agent: list[float] = []
     floor: list[float] = []
     for _ in range(repeats):
         start = time.perf_counter()
         bench.agent.export_state()
         middle = time.perf_counter()
-        dict(pairs)
+        dict(values)
         end = time.perf_counter()
         agent.append((middle - start) * 1000)
         floor.append((end - middle) * 1000)
     return agent, floor
+
+
+def _memory_per_meter(tree: MeterTree, meters: int) -> tuple[float, float]:
+    """Bytes per meter of the data model (beyond the standard objects), and of a plain
+    dict of the same path -> value text pairs."""
+    empty = meter_tree((), OUI)
+    with traced_memory():
+        before = memory_now()
+        bare = _model(empty)
+        middle = memory_now()
+        model = _model(tree)
+        after = memory_now()
+        standard = {node.path for node in bare.parameters("")}
+        pairs = [
+            (node.path, node.spec.type.to_text(node.current()))
+            for node in model.parameters("")
+            if node.path not in standard
+        ]
+        floor_before = memory_now()
+        plain = {path.encode().decode(): text.encode().decode() for path, text in pairs}
+        floor_after = memory_now()
+        del plain, bare
+    grown = (after - middle) - (middle - before)
+    return grown / meters, (floor_after - floor_before) / meters
 
 
 def _memory_per_parameter(tree: MeterTree) -> tuple[float, float, int]:

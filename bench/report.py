@@ -38,26 +38,19 @@ def _verdict(figure: Figure) -> str:
     return "; ".join(parts)
 
 
-def table(figures: Sequence[Figure], machine: dict[str, Any], quick: bool) -> str:
-    """A plain-text table: one line per figure, targets and verdicts at the end."""
-    header = ("figure", "median", "p95", "unit", "floor", "ratio", "target")
+HEADER = ("figure", "median", "p95", "unit", "floor", "ratio", "target")
+
+
+def _rows(figures: Sequence[Figure]) -> list[tuple[str, ...]]:
+    """One row per figure: title, median, p95, unit, floor, ratio, targets and verdicts."""
     rows: list[tuple[str, ...]] = []
     for figure in figures:
         summary, floor = figure.summary, figure.floor_summary
+        verdict = _verdict(figure)
         if summary is None:
             why = figure.na or "no samples"
-            verdict = _verdict(figure)
-            rows.append(
-                (
-                    figure.title,
-                    "n/a",
-                    "",
-                    figure.unit,
-                    "",
-                    "",
-                    f"{why}; {verdict}" if verdict else why,
-                )
-            )
+            note = f"{why}; {verdict}" if verdict else why
+            rows.append((figure.title, "n/a", "", figure.unit, "", "", note))
             continue
         ratio = figure.ratio
         rows.append(
@@ -68,9 +61,40 @@ def table(figures: Sequence[Figure], machine: dict[str, Any], quick: bool) -> st
                 figure.unit,
                 _number(floor.median) if floor else "-",
                 f"{ratio:.2f}x" if ratio is not None else "-",
-                _verdict(figure),
+                verdict,
             )
         )
+    return rows
+
+
+def _missed(figures: Sequence[Figure]) -> list[str]:
+    return [
+        f"{figure.title}: {target.describe(figure.unit)}"
+        for figure in figures
+        for target, met in figure.verdicts()
+        if met is False
+    ]
+
+
+def markdown(figures: Sequence[Figure], machine: dict[str, Any]) -> str:
+    """The same table in Markdown (for the README), with the machine and the verdict."""
+    lines = [
+        f"Measured on {one_line(machine)}:",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "---|" * len(HEADER),
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in _rows(figures)]
+    missed = _missed(figures)
+    lines.append("")
+    lines.append("Targets missed: " + "; ".join(missed) if missed else "Every target is met.")
+    return "\n".join(lines) + "\n"
+
+
+def table(figures: Sequence[Figure], machine: dict[str, Any], quick: bool) -> str:
+    """A plain-text table: one line per figure, targets and verdicts at the end."""
+    header = HEADER
+    rows = _rows(figures)
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
     lines = [
         f"TR-069 agent benchmarks{' (--quick: tiny sizes, not representative)' if quick else ''}",
@@ -80,15 +104,10 @@ def table(figures: Sequence[Figure], machine: dict[str, Any], quick: bool) -> st
     for row in (header, *rows):
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
-    missed = [
-        f"  {figure.title}: {target.describe(figure.unit)}"
-        for figure in figures
-        for target, met in figure.verdicts()
-        if met is False
-    ]
+    missed = _missed(figures)
     lines.append("")
     lines.append("Targets missed:" if missed else "Every measured target is met.")
-    lines.extend(missed)
+    lines.extend(f"  {line}" for line in missed)
     return "\n".join(lines)
 
 

@@ -59,3 +59,8 @@ def test_quick_run_writes_every_figure(tmp_path: Path, socket_enabled: None) -> 
         for target in figure["targets"]:
             assert target["text"]
             assert target["met"] in (True, False)
+
+    table = output.with_suffix(".md").read_text(encoding="utf-8")
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(FIGURE_IDS)  # the header, then one row per figure
+    assert all(figure["title"] in table for figure in figures.values())

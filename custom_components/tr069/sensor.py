@@ -19,6 +19,7 @@ from .coordinator import Tr069ConfigEntry, Tr069Coordinator
 from .cwmp.status import AgentStatus, SessionOutcome
 from .entity import Tr069GatewayEntity, Tr069MeterEntity
 from .meter_sensors import describe_reading
+from .meters.model import MeterKind
 from .meters.table import MeterView
 
 PARALLEL_UPDATES = 0
@@ -112,6 +113,7 @@ class MeterReadingSensor(Tr069MeterEntity, SensorEntity):
     def __init__(self, coordinator: Tr069Coordinator, meter: MeterView, reading: str) -> None:
         super().__init__(coordinator, meter, reading)
         self.reading = reading
+        self._shape: tuple[MeterKind, str | None, bool] | None = None
         self._describe(meter)
 
     def _describe(self, meter: MeterView) -> None:
@@ -123,9 +125,11 @@ class MeterReadingSensor(Tr069MeterEntity, SensorEntity):
         current = meter.readings.get(self.reading)
         if current is None:
             return
-        described = describe_reading(
-            meter.kind, self.reading, current.unit, not isinstance(current.value, str)
-        )
+        shape = (meter.kind, current.unit, not isinstance(current.value, str))
+        if shape == self._shape:
+            return
+        self._shape = shape
+        described = describe_reading(meter.kind, self.reading, *shape[1:])
         entity = self.entity_description = described.entity
         self._attr_translation_placeholders = described.placeholders
         # Entity properties are cached; setting the attributes refreshes them.

@@ -365,3 +365,44 @@ def test_internet_gateway_device_root() -> None:
     assert dm.node("InternetGatewayDevice.RootDataModelVersion") is None
     url = dm.parameter("InternetGatewayDevice.ManagementServer.URL")
     assert url.spec.max_length == 256
+
+
+def test_a_batch_reaches_listeners_once() -> None:
+    dm = model()
+    heard: list[list[Change]] = []
+    dm.subscribe(heard.append)
+    with dm.batch():
+        dm.add_instance("Device.Thing.")
+        with dm.batch():  # nested: still the outer batch
+            dm.set_local(f"{MS}PeriodicInformInterval", 60)
+        assert heard == []
+    assert [[change.kind for change in batch] for batch in heard] == [
+        [ChangeKind.ADDED, ChangeKind.VALUE, ChangeKind.VALUE]
+    ]
+
+    def interrupted() -> None:
+        with dm.batch():
+            dm.set_local(f"{MS}PeriodicInformInterval", 90)
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted()
+    assert heard[-1][0].new == 90  # what was changed is still told
+
+
+def test_walks_are_reused_only_while_the_shape_holds() -> None:
+    dm = model()
+    first = dm.parameters("Device.")
+    first.clear()  # the caller's own list
+    assert dm.parameters("Device.") == dm.parameters("Device.")
+    count = len(dm.parameters("Device."))
+    names = len(dm.name_nodes("Device.", next_level=False))
+    added = dm.add_instance("Device.Thing.")
+    assert f"{added.path}Name" in {node.path for node in dm.parameters("Device.")}
+    assert len(dm.name_nodes("Device.", next_level=False)) > names
+    dm.delete_instance(added.path)
+    assert len(dm.parameters("Device.")) == count
+    for path in ("Device.DeviceInfo.", "Device.ManagementServer.", "Device.Thing.", "Device."):
+        dm.parameters(path)
+    dm.reset()
+    assert len(dm.parameters("Device.")) == count

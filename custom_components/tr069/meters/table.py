@@ -285,11 +285,12 @@ class MeterTable:
         added, updated = [], []
         for meter in config.meters:
             view = existing.get(meter.serial)
-            if view is None:
-                self._add(meter)
-                added.append(meter.serial)
-            elif self._update(view, meter, replace=not config.partial):
-                updated.append(meter.serial)
+            with self.datamodel.batch():  # one notification per meter
+                if view is None:
+                    self._add(meter)
+                    added.append(meter.serial)
+                elif self._update(view, meter, replace=not config.partial):
+                    updated.append(meter.serial)
             yield
         removed = [] if config.partial else [s for s in existing if s not in listed]
         for serial in removed:

@@ -8,7 +8,9 @@ persistence.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 import logging
@@ -19,6 +21,8 @@ from .spec import ObjectSpec, ParameterSpec
 from .types import Value, xsd_local_name
 
 _LOGGER = logging.getLogger(__name__)
+
+MAX_REMEMBERED_WALKS = 4
 
 
 class Source(StrEnum):
@@ -154,6 +158,9 @@ class DataModel:
         # What export_state returns, kept up to date change by change.
         self._persisted: dict[str, str] = {}
         self._tables: dict[str, TableNode] = {}
+        self._batch: list[Change] | None = None
+        # Recent walks (GPV/GPN of the same subtree again), valid while the shape holds.
+        self._walks: OrderedDict[tuple[str, bool], list[Node]] = OrderedDict()
         self.root = self._build_object(f"{root.name}.", root, f"{root.name}.", None)
 
     # ------------------------------------------------------------------ building
@@ -215,8 +222,24 @@ class DataModel:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Changes made inside reach the listeners as one list when the block ends."""
+        if self._batch is not None:
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+        finally:
+            changes, self._batch = self._batch, None
+            self._notify(changes)
+
     def _notify(self, changes: list[Change]) -> None:
         if not changes:
+            return
+        if self._batch is not None:
+            self._batch.extend(changes)
             return
         for listener in list(self._listeners):
             listener(changes)
@@ -261,7 +284,7 @@ class DataModel:
         node = self.resolve(path)
         if isinstance(node, ParameterNode):
             return [node]
-        return _walk_parameters(node)
+        return self._remembered((path, True), node)  # type: ignore[return-value]
 
     def names(self, path: str, next_level: bool) -> list[tuple[str, bool]]:
         """GetParameterNames: (name, writable) pairs for a path and NextLevel."""
@@ -280,7 +303,22 @@ class DataModel:
             return [self.root]
         if next_level:
             return list(_children(node))
-        return _walk(node)
+        return self._remembered((path, False), node)
+
+    def _remembered(self, key: tuple[str, bool], node: ObjectNode | TableNode) -> list[Node]:
+        """A walk below ``node`` (parameters only when ``key[1]``).
+
+        Reused until the tree's shape changes; the caller gets its own list.
+        """
+        found = self._walks.get(key)
+        if found is None:
+            found = list(_walk_parameters(node)) if key[1] else _walk(node)
+            self._walks[key] = found
+            if len(self._walks) > MAX_REMEMBERED_WALKS:
+                self._walks.popitem(last=False)
+        else:
+            self._walks.move_to_end(key)
+        return list(found)
 
     # ------------------------------------------------------------------ writes
     def set_values(
@@ -412,6 +450,7 @@ class DataModel:
             f"{table.path}{number}.", table.spec, f"{table.schema_path}{{i}}.", number
         )
         table.instances[number] = instance
+        self._walks.clear()
         self._notify(
             [Change(ChangeKind.ADDED, instance.path, source), *_counted(table, source, -1)]
         )
@@ -427,6 +466,7 @@ class DataModel:
         table_path = path[: -len(f"{node.instance}.")]
         table = self.table(table_path)
         del table.instances[node.instance]
+        self._walks.clear()
         for item in _walk(node):
             self._index.pop(item.path, None)
             self._persisted.pop(item.path, None)
@@ -483,6 +523,7 @@ class DataModel:
         self._index.clear()
         self._persisted.clear()
         self._tables.clear()
+        self._walks.clear()
         self.root = self._build_object(
             f"{self.root_name}.", self._root_spec, f"{self.root_name}.", None
         )

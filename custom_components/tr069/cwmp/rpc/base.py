@@ -144,13 +144,13 @@ def array_arg(body: Node, name: str, item: str) -> list[Node]:
     return children(container, item)
 
 
-async def in_slices[T](items: Sequence[T], render: Callable[[T], str]) -> str:
-    """Render items to one XML fragment, yielding to the event loop every SLICE items."""
+async def in_slices[T](items: Sequence[T], render: Callable[[Sequence[T]], str]) -> str:
+    """Render items to one XML fragment, a slice of SLICE items between event-loop turns."""
     parts: list[str] = []
     for start in range(0, len(items), SLICE):
         if start:
             await asyncio.sleep(0)
-        parts.append("".join([render(item) for item in items[start : start + SLICE]]))
+        parts.append(render(items[start : start + SLICE]))
     return "".join(parts)
 
 

@@ -24,7 +24,7 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
             f"{array('AccessList', 'xsd:string', access)}</ParameterAttributeStruct>"
         )
 
-    items = await in_slices(nodes, render)
+    items = await in_slices(nodes, lambda chunk: "".join(map(render, chunk)))
     return (
         "<cwmp:GetParameterAttributesResponse>"
         f"{array_of('ParameterList', 'cwmp:ParameterAttributeStruct', len(nodes), items)}"

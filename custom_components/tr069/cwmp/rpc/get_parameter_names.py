@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..datamodel import is_writable
 from ..datamodel.tree import Node
 from ..soap import Envelope, array_of
@@ -21,13 +23,17 @@ def _render(node: Node) -> str:
     return info
 
 
+def _render_names(nodes: Sequence[Node]) -> str:
+    return "".join([node.info or _render(node) for node in nodes])
+
+
 async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Names below ParameterPath ("" = the root), one level or all levels."""
     body = request.body
     path = text_arg(body, "ParameterPath")
     next_level = bool_arg(body, "NextLevel")
     names = ctx.datamodel.name_nodes(path, next_level)
-    items = await in_slices(names, _render)
+    items = await in_slices(names, _render_names)
     return (
         "<cwmp:GetParameterNamesResponse>"
         f"{array_of('ParameterList', 'cwmp:ParameterInfoStruct', len(names), items)}"
