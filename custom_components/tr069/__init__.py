@@ -17,6 +17,7 @@ from .coordinator import Tr069ConfigEntry, Tr069Coordinator
 from .cwmp.agent import CpeAgent
 from .services import async_setup_services
 from .store import HomeAssistantStateStore
+from .unique_id import unique_id_for
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -55,6 +56,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> boo
     coordinator.start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> bool:
+    """Entries of 1.1 had a unique ID with the whole ACS URL lowercased."""
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        hass.config_entries.async_update_entry(
+            entry, unique_id=unique_id_for(entry.data), minor_version=2
+        )
     return True
 
 

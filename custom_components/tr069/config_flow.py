@@ -6,7 +6,7 @@ from collections.abc import Mapping
 import socket
 import ssl
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
@@ -57,6 +57,7 @@ from .cwmp.config import OUI_PATTERN
 from .cwmp.datamodel import RootObject
 from .probe import async_probe
 from .store import HomeAssistantStateStore
+from .unique_id import unique_id_for
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -145,22 +146,11 @@ def _check_ca(pem: str) -> None:
     ssl.create_default_context().load_verify_locations(cadata=pem)
 
 
-def unique_id_for(data: Mapping[str, Any]) -> str:
-    """One entry per (ACS URL, serial number).
-
-    Scheme and host are case-insensitive, the path is not (``/CWMP`` is not ``/cwmp``).
-    """
-    parts = urlsplit(data[CONF_ACS_URL].strip())
-    url = urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, "")
-    )
-    return f"{data[CONF_IDENTITY][CONF_SERIAL_NUMBER]}@{url}"
-
-
 class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up Home Assistant as a CPE of an ACS."""
 
     VERSION = 1
+    MINOR_VERSION = 2  # 2: the unique ID keeps the case of the ACS URL's path
 
     @staticmethod
     @callback

@@ -9,7 +9,7 @@ import pytest
 from custom_components.tr069.cwmp import rpc as rpc_handlers
 from custom_components.tr069.cwmp.session import MAX_RESENDS
 from local_acs import LocalAcs, rpc
-from local_acs.inject import Fault
+from local_acs.inject import Fault, NotAnAcs
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness
 
 from .conftest import HarnessFactory
@@ -99,3 +99,19 @@ async def test_an_unexpected_error_in_a_handler_is_9002(
     assert result.fault is not None
     assert result.fault.code == 9002
     assert (await after.result()).ok
+
+
+async def test_a_broken_get_rpc_methods_is_asked_again_and_loses_nothing(
+    acs: LocalAcs, cpe: HarnessFactory
+) -> None:
+    acs.inject(NotAnAcs(status=500, on="GetRPCMethods"))
+    harness = await cpe(run=False)
+    harness.agent.request_download("3 Vendor Configuration File")
+    assert not (await harness.agent.run_once()).success
+    assert harness.agent.cpe_requests.acs_methods is None  # not "the ACS supports nothing"
+    assert len(harness.agent.cpe_requests.downloads) == 1
+    assert (await harness.agent.run_once()).success
+    assert "RequestDownload" in (harness.agent.cpe_requests.acs_methods or [])
+    assert (await harness.agent.run_once()).success  # the agent's loop would run it at once
+    assert harness.agent.cpe_requests.downloads == []
+    assert acs.cpe_requests[-1].method == "RequestDownload"

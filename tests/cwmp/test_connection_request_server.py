@@ -88,3 +88,13 @@ async def test_the_200_is_sent_before_the_session_is_asked_for() -> None:
     response = await cr._handle(request)  # the handler, without a socket
     assert response.status == 200
     assert finished_first == [True]
+
+
+async def test_every_interface_on_any_port_is_one_port() -> None:
+    cr = ConnectionRequestServer(path=PATH, credentials=lambda: ("a", "b"), on_request=list, port=0)
+    await cr.start()
+    try:
+        ports = {address[1] for address in cr._runner.addresses}  # type: ignore[union-attr]
+        assert ports == {cr.port}
+    finally:
+        await cr.stop()

@@ -117,6 +117,7 @@ def mock_config_entry(entry_data: dict[str, Any], cr_port: int) -> MockConfigEnt
     url = entry_data[CONF_ACS_URL].rstrip("/").lower()
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=2,
         entry_id=ENTRY_ID,
         title=f"{SERIAL} @ 127.0.0.1",
         unique_id=f"{SERIAL}@{url}",

@@ -13,7 +13,6 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.tr069.config_flow import unique_id_for
 from custom_components.tr069.const import (
     CONF_ACS_URL,
     CONF_ALLOW_RESTART,
@@ -27,6 +26,7 @@ from custom_components.tr069.const import (
     CONF_VERIFY_SSL,
     DOMAIN,
 )
+from custom_components.tr069.unique_id import unique_id_for
 from local_acs import LocalAcs, rpc
 from local_acs.inject import NotAnAcs, Unauthorized
 from tests.agent_harness import assert_schema_valid

@@ -225,3 +225,23 @@ async def test_the_acs_moves_the_gateway_and_a_restart_keeps_it_there(
         assert len(acs.informs) == 2
         await hass.config_entries.async_unload(entry.entry_id)
         assert_schema_valid(other)
+
+
+async def test_entries_of_minor_version_1_get_the_unique_id_that_keeps_the_path_case(
+    hass: HomeAssistant, acs: LocalAcs, mock_config_entry: MockConfigEntry
+) -> None:
+    url = f"{acs.url}CWMP/Acs"
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        minor_version=1,
+        entry_id=mock_config_entry.entry_id,
+        title=mock_config_entry.title,
+        unique_id=f"{SERIAL}@{url.lower()}",
+        data={**mock_config_entry.data, CONF_ACS_URL: url},
+        options=mock_config_entry.options,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.minor_version == 2
+    assert entry.unique_id == f"{SERIAL}@{url}"

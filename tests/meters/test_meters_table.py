@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 import json
 import logging
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from custom_components.tr069.cwmp.agent import CpeAgent
+from custom_components.tr069.cwmp.datamodel import Source
 from custom_components.tr069.cwmp.faults import CwmpFault
 from custom_components.tr069.cwmp.state import MemoryStateStore
 from custom_components.tr069.meters.gateway import MeterGateway
@@ -145,3 +147,45 @@ def test_a_failing_listener_does_not_stop_the_others(
     assert heard
     assert all(dirty == {1} for dirty in heard)
     assert "A meter change listener failed" in caplog.text
+
+
+def test_reading_limits_count_every_row() -> None:
+    table = gateway().table
+    names = {f"r{i}": i for i in range(MAX_READINGS - 2)}
+    apply(table, {"serial": "G1", "type": "heatPump", **names})
+    table.datamodel.add_instance(f"{BASE}1.Reading.", Source.ACS)  # unnamed, ACS-added
+    apply(table, {"serial": "G1", "type": "heatPump", "r0": 5, "extra": 1}, partial=True)
+    assert len(table.views()[1].readings) == MAX_READINGS - 1  # plus the unnamed row
+    with pytest.raises(ValueError, match=f"would have {MAX_READINGS + 1} readings"):
+        apply(table, {"serial": "G1", "type": "heatPump", "more": 1}, partial=True)
+
+
+def test_a_meter_cannot_have_two_readings_of_one_name() -> None:
+    table = gateway().table
+    apply(table, ELECTRICITY)
+    with pytest.raises(CwmpFault) as refused:
+        table.datamodel.set_values([(f"{BASE}1.Reading.2.Name", "T1", None)])
+    assert "already has a reading 'T1'" in refused.value.parameter_faults[0].text
+    # Swapping two names in one request is fine: the check sees the request's values.
+    table.datamodel.set_values(
+        [(f"{BASE}1.Reading.1.Name", "T2", None), (f"{BASE}1.Reading.2.Name", "T1", None)]
+    )
+
+
+async def test_a_meter_deleted_while_a_file_is_applied_waits_for_it() -> None:
+    config = agent_config("http://127.0.0.1:1/", extensions=meter_extension(IDENTITY.oui))
+    agent = CpeAgent(config, MemoryStateStore())
+    meters = MeterGateway(agent)
+    items = [{"serial": f"S{i}", "type": "heatPump", "x": i} for i in range(300)]
+    applying = asyncio.create_task(
+        meters.apply_file(json.dumps({"items": items}).encode(), "big.json")
+    )
+    async with asyncio.timeout(10):
+        while not agent.datamodel_lock.locked():  # parsed, now applied slice by slice
+            await asyncio.sleep(0)
+    async with agent.datamodel_lock:
+        assert applying.done()
+        assert meters.table.delete("S250")
+    result = await applying
+    assert len(result.added) == 300
+    assert len(meters.table.views()) == 299

@@ -614,7 +614,8 @@ class CpeAgent:
             return
         if pending.factory_reset:
             _LOGGER.warning("Factory reset requested by the ACS")
-            self._reset_to_factory_defaults()
+            async with self.datamodel_lock:  # a file being applied finishes first
+                self._reset_to_factory_defaults()
         self._stopping = True
         await self.persist()
         _LOGGER.warning("Restarting the agent at the ACS's request")

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 import logging
+import socket
 import time
 from typing import Final
 
@@ -56,6 +57,12 @@ class _TokenBucket:
             return False
         self._tokens -= 1
         return True
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("", 0))
+        return int(probe.getsockname()[1])
 
 
 class _SourceBuckets:
@@ -103,7 +110,11 @@ class ConnectionRequestServer:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
-        site = web.TCPSite(runner, self._bind_host, self._port, reuse_address=True)
+        port = self._port
+        if port == 0 and self._bind_host is None:
+            # Every interface with "any port" would give IPv4 and IPv6 different ports.
+            port = _free_port()
+        site = web.TCPSite(runner, self._bind_host, port, reuse_address=True)
         try:
             await site.start()
         except OSError:

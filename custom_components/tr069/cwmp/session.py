@@ -122,13 +122,13 @@ class CwmpSession:
         try:
             response = await self._request(request.method, request.body(self._namespace))
         except AcsError as err:
-            if not request.optional:
+            # Only a refusal (a SOAP fault) is the ACS's answer; a broken connection
+            # fails the session, and the request is made again in the next one.
+            if not request.optional or err.kind is not AcsErrorKind.PROTOCOL:
                 raise
             _LOGGER.info("The ACS refused %s: %s", request.method, err)
             if request.on_rejected is not None:
                 request.on_rejected(err)
-            if err.kind is not AcsErrorKind.PROTOCOL:
-                raise
             return
         request.on_acknowledged(response)
 

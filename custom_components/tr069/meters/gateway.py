@@ -158,10 +158,19 @@ class MeterGateway:
             raise ValueError(f"readings {', '.join(misfits)} are not readings of a {kind.value}")
 
     def _check_reading_name(self, node: ParameterNode, value: Value) -> None:
-        _, kind = self._meter_of(node)
+        base, kind = self._meter_of(node)
         name = str(value)
         if not name:
             raise ValueError("a reading needs a name")
+        row = node.path.rsplit(".", 1)[0]
+        others = self.table.datamodel.parameters(f"{base}Reading.")
+        if any(
+            other.path.endswith(".Name")
+            and not other.path.startswith(f"{row}.")
+            and self._text(other.path) == name
+            for other in others
+        ):
+            raise ValueError(f"the meter already has a reading {name!r}")
         if kind is not MeterKind.GENERIC and recognize(name) != (kind, name):
             raise ValueError(f"{name!r} is not a reading of a {kind.value}")
 

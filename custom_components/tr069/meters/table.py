@@ -310,8 +310,7 @@ class MeterTable:
             if view is None or view.kind is not meter.kind:
                 continue
             rows = [name for name, _ in self._reading_rows(self._object(self._base(view)))]
-            names = set(rows) | {reading.name for reading in meter.readings}
-            total = len(names) + rows.count("")
+            total = len(rows) + len({reading.name for reading in meter.readings} - set(rows))
             if total > MAX_READINGS:
                 raise ValueError(
                     f"meter {meter.serial} would have {total} readings, "
