@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import time
+from typing import Any
 
 from custom_components.tr069.cwmp.datamodel import DataModel, RootObject, root_spec
 
@@ -52,6 +53,7 @@ TARIFFS = 8
 MB = 1024 * 1024
 GPN = "GetParameterNames"
 GPV = "GetParameterValues"
+FLOOR_WHAT = "expat parse + string join"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,30 +227,21 @@ def _figures(size: Size, measured: _Tree) -> list[Figure]:
             targets=(Target(50.0, stat=Stat.MAX),),
         ),
     ]
+    latency_targets = (Target(100.0), Target(3.0, stat=Stat.RATIO))
     for method, label in ((GPN, "GPN whole tree"), (GPV, "GPV root")):
         samples = measured.rpcs[method]
         prefix = f"{size.key}.{'gpn' if method == GPN else 'gpv'}"
         what = f"{title}: {label}"
-        floor_what = "expat parse + string join"
         is_gpv_10k = method == GPV and size.key == "tree10k"
         figures += [
-            Figure(
-                f"{prefix}.latency",
-                f"{what}: latency",
-                "ms",
-                samples.latency,
-                samples.floor_latency,
-                floor_what,
-                targets=(Target(100.0), Target(3.0, stat=Stat.RATIO)) if is_gpv_10k else (),
-                detail={**detail, "agent_cpu_ms": samples.cpu},
-            ),
+            _latency(prefix, what, samples, detail, latency_targets if is_gpv_10k else ()),
             Figure(
                 f"{prefix}.bytes",
                 f"{what}: response size",
                 "bytes",
                 samples.size,
                 samples.floor_size,
-                floor_what,
+                FLOOR_WHAT,
             ),
             Figure(
                 f"{prefix}.peak_memory",
@@ -256,45 +249,46 @@ def _figures(size: Size, measured: _Tree) -> list[Figure]:
                 "MB",
                 samples.peak,
                 samples.floor_peak,
-                floor_what,
+                FLOOR_WHAT,
             ),
-            Figure(
-                f"{prefix}.max_stall",
-                f"{what}: longest loop stall",
-                "ms",
-                samples.stall,
-                samples.floor_latency,
-                "the floor (never yields)",
-                targets=(Target(50.0, stat=Stat.MAX),),
-                detail={"longest_gc_pause_ms": samples.gc},
-            ),
+            _stall(prefix, what, samples),
         ]
-    is_10k = size.key == "tree10k"
-    changed = measured.changed
+    prefix = f"{size.key}.gpv_changed"
     what = f"{title}: GPV root, every reading changed"
-    figures += [
-        Figure(
-            f"{size.key}.gpv_changed.latency",
-            f"{what}: latency",
-            "ms",
-            changed.latency,
-            changed.floor_latency,
-            "expat parse + string join",
-            targets=(Target(100.0), Target(3.0, stat=Stat.RATIO)) if is_10k else (),
-            detail={**detail, "agent_cpu_ms": changed.cpu},
-        ),
-        Figure(
-            f"{size.key}.gpv_changed.max_stall",
-            f"{what}: longest loop stall",
-            "ms",
-            changed.stall,
-            changed.floor_latency,
-            "the floor (never yields)",
-            targets=(Target(50.0, stat=Stat.MAX),),
-            detail={"longest_gc_pause_ms": changed.gc},
-        ),
+    targets = latency_targets if size.key == "tree10k" else ()
+    return [
+        *figures,
+        _latency(prefix, what, measured.changed, detail, targets),
+        _stall(prefix, what, measured.changed),
     ]
-    return figures
+
+
+def _latency(
+    prefix: str, what: str, samples: _Rpc, detail: dict[str, Any], targets: tuple[Target, ...]
+) -> Figure:
+    return Figure(
+        f"{prefix}.latency",
+        f"{what}: latency",
+        "ms",
+        samples.latency,
+        samples.floor_latency,
+        FLOOR_WHAT,
+        targets=targets,
+        detail={**detail, "agent_cpu_ms": samples.cpu},
+    )
+
+
+def _stall(prefix: str, what: str, samples: _Rpc) -> Figure:
+    return Figure(
+        f"{prefix}.max_stall",
+        f"{what}: longest loop stall",
+        "ms",
+        samples.stall,
+        samples.floor_latency,
+        "the floor (never yields)",
+        targets=(Target(50.0, stat=Stat.MAX),),
+        detail={"longest_gc_pause_ms": samples.gc},
+    )
 
 
 async def _timed_session(

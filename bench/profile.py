@@ -9,16 +9,19 @@ is the process CPU clock: waiting for the ACS is not counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import cProfile
 from pathlib import Path
 import pstats
 import time
 
+from custom_components.tr069.cwmp.agent import CpeAgent
+
 from . import large_tree, sessions
 from .agent import OUI, SERIAL, BenchAgent
 from .context import Context
 from .meterdata import make_meters
-from .tree import meter_tree
+from .tree import MeterTree, meter_tree
 
 CORE = "custom_components/tr069/"
 ROWS = 12
@@ -32,16 +35,9 @@ async def run(ctx: Context) -> str:
 async def _sessions(ctx: Context) -> str:
     count = ctx.pick(20, 300)
     tree = meter_tree(make_meters(10, 8), OUI)
-    profiler = cProfile.Profile(time.process_time)
-    async with BenchAgent(ctx.acs.url, tree) as bench:
-        plan = sessions.rpc_plan(bench.agent.datamodel, tree)
-        await ctx.acs.call("plan", serial=SERIAL, rpcs=plan)
-        for _ in range(20):
-            await bench.session()
-        profiler.enable()
-        for _ in range(count):
-            await bench.session()
-        profiler.disable()
+    profiler = await _profile(
+        ctx, tree, lambda agent: sessions.rpc_plan(agent.datamodel, tree), warmup=20, count=count
+    )
     return summary(
         profiler,
         f"{count} whole sessions (Inform, GPV 32 names, SPV 3 values)",
@@ -54,21 +50,40 @@ async def _large_tree(ctx: Context) -> str:
     meters = ctx.pick(20, 1000)
     count = 3
     tree = meter_tree(make_meters(meters, large_tree.TARIFFS), OUI)
-    profiler = cProfile.Profile(time.process_time)
-    async with BenchAgent(ctx.acs.url, tree) as bench:
-        plan = large_tree.rpc_plan(bench.agent.datamodel.root_name)
-        await ctx.acs.call("plan", serial=SERIAL, rpcs=plan)
-        await bench.session()
-        profiler.enable()
-        for _ in range(count):
-            await bench.session()
-        profiler.disable()
+    profiler = await _profile(
+        ctx,
+        tree,
+        lambda agent: large_tree.rpc_plan(agent.datamodel.root_name),
+        warmup=1,
+        count=count,
+    )
     return summary(
         profiler,
         f"{count} sessions with GPN of the whole tree and GPV of the root ({meters} meters)",
         count,
         ctx.work_dir / "profile-large-tree.pstats",
     )
+
+
+async def _profile(
+    ctx: Context,
+    tree: MeterTree,
+    plan: Callable[[CpeAgent], list[dict[str, object]]],
+    *,
+    warmup: int,
+    count: int,
+) -> cProfile.Profile:
+    """``count`` sessions of an agent with ``tree`` under the profiler, after ``warmup``."""
+    profiler = cProfile.Profile(time.process_time)
+    async with BenchAgent(ctx.acs.url, tree) as bench:
+        await ctx.acs.call("plan", serial=SERIAL, rpcs=plan(bench.agent))
+        for _ in range(warmup):
+            await bench.session()
+        profiler.enable()
+        for _ in range(count):
+            await bench.session()
+        profiler.disable()
+    return profiler
 
 
 def _where(key: tuple[str, int, str]) -> str:

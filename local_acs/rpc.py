@@ -316,6 +316,13 @@ def delete_object(object_name: str, parameter_key: str = "") -> RpcRequest:
     )
 
 
+def _transfer(method: str, args: dict[str, Any], command_key: str | None) -> RpcRequest:
+    """A transfer RPC; without a CommandKey the request's cwmp:ID stands in (like GenieACS)."""
+    if command_key is not None:
+        args["CommandKey"] = command_key
+    return RpcRequest.build(method, args)
+
+
 def download(
     url: str,
     file_type: str = "1 Firmware Upgrade Image",
@@ -341,9 +348,7 @@ def download(
         "SuccessURL": success_url,
         "FailureURL": failure_url,
     }
-    if command_key is not None:
-        args["CommandKey"] = command_key
-    return RpcRequest.build("Download", args)
+    return _transfer("Download", args, command_key)
 
 
 def upload(
@@ -363,9 +368,7 @@ def upload(
         "Password": password,
         "DelaySeconds": delay_seconds,
     }
-    if command_key is not None:
-        args["CommandKey"] = command_key
-    return RpcRequest.build("Upload", args)
+    return _transfer("Upload", args, command_key)
 
 
 def reboot(command_key: str = "") -> RpcRequest:
@@ -421,9 +424,7 @@ def schedule_download(
         "TargetFileName": target_file_name,
         "TimeWindowList": list(time_windows),
     }
-    if command_key is not None:
-        args["CommandKey"] = command_key
-    return RpcRequest.build("ScheduleDownload", args)
+    return _transfer("ScheduleDownload", args, command_key)
 
 
 def raw(method: str, body_xml: str) -> RawRpc:

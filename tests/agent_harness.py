@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 from dataclasses import replace
 import socket
@@ -13,6 +13,8 @@ from custom_components.tr069.cwmp.agent import CpeAgent
 from custom_components.tr069.cwmp.config import AgentConfig, Identity
 from custom_components.tr069.cwmp.connection_request import RateLimit
 from custom_components.tr069.cwmp.state import MemoryStateStore, StateStore
+from custom_components.tr069.meters.gateway import MeterGateway
+from custom_components.tr069.meters.table import meter_extension
 from local_acs import LocalAcs
 
 SERIAL = "SN0001"
@@ -114,3 +116,42 @@ def assert_schema_valid(acs: LocalAcs) -> None:
     """Every envelope the CPE sent validated against the BBF schemas."""
     failures = [(what, errors) for what, _raw, errors in acs.validation_failures]
     assert failures == [], failures
+
+
+def with_meters(agent: CpeAgent) -> None:
+    """Put the meter table in the agent's data model (Download handler included)."""
+    MeterGateway(agent)
+
+
+type HarnessFactory = Callable[..., Awaitable[AgentHarness]]
+
+
+@contextlib.asynccontextmanager
+async def harness_factory(default_url: str) -> AsyncIterator[HarnessFactory]:
+    """Start agents (against ``default_url`` unless told otherwise); all stop at the end.
+
+    ``meters=True`` gives the agent the meter table, as the integration does.
+    """
+    harnesses: list[AgentHarness] = []
+
+    async def start(
+        *,
+        run: bool = True,
+        url: str | None = None,
+        meters: bool = False,
+        prepare: Callable[[CpeAgent], None] | None = None,
+        **overrides: Any,
+    ) -> AgentHarness:
+        if meters:
+            overrides.setdefault("extensions", meter_extension(IDENTITY.oui))
+            prepare = prepare or with_meters
+        harness = AgentHarness(agent_config(url or default_url, **overrides), prepare=prepare)
+        harnesses.append(harness)
+        await harness.start(run=run)
+        return harness
+
+    try:
+        yield start
+    finally:
+        for harness in harnesses:
+            await harness.stop()

@@ -240,8 +240,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
 
     async def async_remove_meter(self, serial: str) -> bool:
         """The user deleted a meter's device: delete the meter too."""
-        async with self.agent.datamodel_lock:  # not in the middle of a file being applied
-            removed = self.meter_gateway.table.delete(serial)
+        removed = await self.meter_gateway.delete_meter(serial)
         if removed:
             await self.agent.persist()
         return removed

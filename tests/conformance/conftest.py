@@ -7,29 +7,17 @@ the ACS saw neither schema failures nor protocol errors.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 
-from custom_components.tr069.cwmp.agent import CpeAgent
-from custom_components.tr069.meters.gateway import MeterGateway
-from custom_components.tr069.meters.table import meter_extension
 from local_acs import LocalAcs
-from tests.agent_harness import IDENTITY, AgentHarness, agent_config, assert_schema_valid
+from tests.agent_harness import HarnessFactory, assert_schema_valid, harness_factory
 
 
 @pytest.fixture(autouse=True)
 def _loopback(socket_enabled: None) -> None:
     """The agents and the ACS talk over 127.0.0.1."""
-
-
-def with_meters(agent: CpeAgent) -> None:
-    """Put the meter table in the agent's data model (Download handler included)."""
-    MeterGateway(agent)
-
-
-type HarnessFactory = Callable[..., Awaitable[AgentHarness]]
 
 
 @pytest.fixture
@@ -44,25 +32,5 @@ async def acs() -> AsyncIterator[LocalAcs]:
 @pytest.fixture
 async def cpe(acs: LocalAcs) -> AsyncIterator[HarnessFactory]:
     """Start agents (by default against ``acs``); all are stopped at the end of the test."""
-    harnesses: list[AgentHarness] = []
-
-    async def start(
-        *,
-        run: bool = True,
-        url: str | None = None,
-        meters: bool = False,
-        **overrides: Any,
-    ) -> AgentHarness:
-        if meters:
-            overrides.setdefault("extensions", meter_extension(IDENTITY.oui))
-        harness = AgentHarness(
-            agent_config(url or acs.url, **overrides),
-            prepare=with_meters if meters else None,
-        )
-        harnesses.append(harness)
-        await harness.start(run=run)
-        return harness
-
-    yield start
-    for harness in harnesses:
-        await harness.stop()
+    async with harness_factory(acs.url) as start:
+        yield start

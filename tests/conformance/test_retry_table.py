@@ -6,26 +6,12 @@ from custom_components.tr069.cwmp.retry import retry_wait_bounds
 from local_acs import LocalAcs
 from local_acs.inject import DropConnection
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL
+from tests.cwmp.test_retry import DEFAULT_TABLE  # TR-069 Table 3, defaults m=5, k=2000
 
 from .conftest import HarnessFactory
 from .driver import until
 
 MS = "Device.ManagementServer."
-
-# Table 3 with the defaults CWMPRetryMinimumWaitInterval 5 s and CWMPRetryIntervalMultiplier
-# 2000: post-reboot session retry count → wait interval range (min-max seconds).
-TABLE_3 = [
-    (1, 5, 10),
-    (2, 10, 20),
-    (3, 20, 40),
-    (4, 40, 80),
-    (5, 80, 160),
-    (6, 160, 320),
-    (7, 320, 640),
-    (8, 640, 1280),
-    (9, 1280, 2560),
-    (10, 2560, 5120),  # "10 and subsequent"
-]
 
 
 def test_the_ten_steps_with_the_defaults() -> None:
@@ -35,7 +21,7 @@ def test_the_ten_steps_with_the_defaults() -> None:
     print("retry  wait min (s)  wait max (s)")
     for count, low, high in rows:
         print(f"{count:>5}{low:>14g}{high:>14g}")
-    assert rows == TABLE_3
+    assert rows == DEFAULT_TABLE
     assert {retry_wait_bounds(count) for count in (11, 12, 50, 10_000)} == {(2560, 5120)}
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 import pytest
 
-from custom_components.tr069.cwmp.agent import CpeAgent
 from local_acs import LocalAcs
-from tests.agent_harness import AgentHarness, agent_config, assert_schema_valid
+from tests.agent_harness import HarnessFactory, assert_schema_valid, harness_factory
 
 
 @pytest.fixture(autouse=True)
@@ -28,29 +26,13 @@ async def acs() -> AsyncIterator[LocalAcs]:
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 type Serve = Callable[[Handler], Awaitable[str]]
-type HarnessFactory = Callable[..., Awaitable[AgentHarness]]
 
 
 @pytest.fixture
 async def cpe(acs: LocalAcs) -> AsyncIterator[HarnessFactory]:
     """Start agents against the ``acs`` fixture (stopped at the end of the test)."""
-    harnesses: list[AgentHarness] = []
-
-    async def start(
-        *,
-        run: bool = True,
-        url: str | None = None,
-        prepare: Callable[[CpeAgent], None] | None = None,
-        **overrides: Any,
-    ) -> AgentHarness:
-        harness = AgentHarness(agent_config(url or acs.url, **overrides), prepare=prepare)
-        harnesses.append(harness)
-        await harness.start(run=run)
-        return harness
-
-    yield start
-    for harness in harnesses:
-        await harness.stop()
+    async with harness_factory(acs.url) as start:
+        yield start
 
 
 @pytest.fixture

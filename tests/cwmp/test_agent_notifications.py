@@ -25,7 +25,7 @@ from local_acs import LocalAcs, rpc
 from tests.agent_harness import IDENTITY, SERIAL
 
 from .conftest import HarnessFactory
-from .test_agent_rpcs import FILE_A, attr, metered, session, settled, transferred
+from .test_agent_rpcs import FILE_A, attr, session, settled, transferred
 
 MS = "Device.ManagementServer."
 UPTIME = "Device.DeviceInfo.UpTime"
@@ -143,7 +143,7 @@ async def test_a_change_delivered_early_cancels_its_throttled_session(
 
 
 async def test_meter_readings_notify_actively(acs: LocalAcs, cpe: HarnessFactory) -> None:
-    harness = await metered(cpe)
+    harness = await cpe(meters=True)
     await settled(acs)
     acs.serve_file("a.json", FILE_A)
     await session(acs, harness, rpc.download(acs.file_url("a.json"), "3 Vendor Configuration File"))

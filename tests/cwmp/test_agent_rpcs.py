@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.tr069.cwmp.agent import CpeAgent
 from custom_components.tr069.cwmp.versions import CWMP_1_2
-from custom_components.tr069.meters.gateway import MeterGateway
 from custom_components.tr069.meters.table import meter_extension
 from local_acs import LocalAcs, ftp_server, rpc
 from local_acs.inject import DropConnection
@@ -22,6 +20,7 @@ from tests.agent_harness import (
     AgentHarness,
     agent_config,
     assert_schema_valid,
+    with_meters,
 )
 
 from .conftest import HarnessFactory
@@ -61,14 +60,6 @@ def window(start: int, end: int, mode: str, message: str = "", retries: int = 0)
     }
 
 
-def with_meters(agent: CpeAgent) -> None:
-    MeterGateway(agent)
-
-
-async def metered(cpe: HarnessFactory, **overrides: Any) -> AgentHarness:
-    return await cpe(prepare=with_meters, extensions=meter_extension(IDENTITY.oui), **overrides)
-
-
 async def session(acs: LocalAcs, harness: AgentHarness, *requests: Any) -> list[Any]:
     """Queue requests, wake the CPE, return the results in order."""
     tasks = [acs.queue(SERIAL, request) for request in requests]
@@ -92,7 +83,7 @@ async def transferred(acs: LocalAcs) -> Any:
 
 # ---------------------------------------------------------------------- objects
 async def test_add_and_delete_objects(acs: LocalAcs, cpe: HarnessFactory) -> None:
-    harness = await metered(cpe)
+    harness = await cpe(meters=True)
     await settled(acs)
     added, names, deleted, again, listed = await session(
         acs,
@@ -124,7 +115,7 @@ async def test_add_and_delete_objects(acs: LocalAcs, cpe: HarnessFactory) -> Non
     ],
 )
 async def test_object_faults(acs: LocalAcs, cpe: HarnessFactory, request_: Any, code: int) -> None:
-    harness = await metered(cpe)
+    harness = await cpe(meters=True)
     await settled(acs)
     (result,) = await session(acs, harness, request_)
     assert result.fault.code == code
@@ -133,7 +124,7 @@ async def test_object_faults(acs: LocalAcs, cpe: HarnessFactory, request_: Any, 
 async def test_instances_survive_a_restart_and_are_never_reused(
     acs: LocalAcs, cpe: HarnessFactory
 ) -> None:
-    harness = await metered(cpe)
+    harness = await cpe(meters=True)
     await settled(acs)
     await session(acs, harness, rpc.add_object(METERS), rpc.add_object(METERS))
     await session(acs, harness, rpc.delete_object(f"{METERS}2."))
@@ -384,7 +375,7 @@ async def test_upload_of_the_session_log_without_passwords(
 
 
 async def test_configuration_upload_round_trips(acs: LocalAcs, cpe: HarnessFactory) -> None:
-    harness = await metered(cpe)
+    harness = await cpe(meters=True)
     await settled(acs)
     acs.serve_file("a.json", FILE_A)
     acs.expect_upload("back.json")
@@ -436,7 +427,7 @@ async def test_upload_over_ftp_and_faults(acs: LocalAcs, cpe: HarnessFactory) ->
 # ---------------------------------------------------------------------- queued transfers
 async def test_queued_transfers_and_cancel_in_cwmp_1_2(cpe: HarnessFactory) -> None:
     async with LocalAcs(cwmp_namespace="1-2") as acs:
-        harness = await metered(cpe, url=acs.url, cwmp_namespace=CWMP_1_2)
+        harness = await cpe(meters=True, url=acs.url, cwmp_namespace=CWMP_1_2)
         await settled(acs)
         acs.serve_file("a.json", b"{}")
         url = acs.file_url("a.json")
@@ -509,7 +500,7 @@ async def test_methods_missing_from_cwmp_1_0_are_not_offered(
 # ---------------------------------------------------------------------- ScheduleDownload
 async def test_schedule_download_in_a_window(cpe: HarnessFactory) -> None:
     async with LocalAcs(cwmp_namespace="1-2") as acs:
-        harness = await metered(cpe, url=acs.url, cwmp_namespace=CWMP_1_2)
+        harness = await cpe(meters=True, url=acs.url, cwmp_namespace=CWMP_1_2)
         await settled(acs)
         acs.serve_file("a.json", FILE_A)
         (result,) = await session(
@@ -544,7 +535,7 @@ async def test_schedule_download_in_a_window(cpe: HarnessFactory) -> None:
 )
 async def test_schedule_download_checks_its_windows(cpe: HarnessFactory, windows: Any) -> None:
     async with LocalAcs(cwmp_namespace="1-2") as acs:
-        harness = await metered(cpe, url=acs.url, cwmp_namespace=CWMP_1_2)
+        harness = await cpe(meters=True, url=acs.url, cwmp_namespace=CWMP_1_2)
         await settled(acs)
         (result,) = await session(
             acs,
@@ -558,7 +549,7 @@ async def test_schedule_download_checks_its_windows(cpe: HarnessFactory, windows
 
 async def test_schedule_download_reports_a_missed_window(cpe: HarnessFactory) -> None:
     async with LocalAcs(cwmp_namespace="1-2") as acs:
-        harness = await metered(cpe, url=acs.url, cwmp_namespace=CWMP_1_2)
+        harness = await cpe(meters=True, url=acs.url, cwmp_namespace=CWMP_1_2)
         await settled(acs)
         (result,) = await session(
             acs,

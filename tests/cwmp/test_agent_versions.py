@@ -10,7 +10,7 @@ from local_acs import LocalAcs, rpc
 from tests.agent_harness import SERIAL
 
 from .conftest import HarnessFactory
-from .test_agent_rpcs import metered, session, settled, transferred
+from .test_agent_rpcs import session, settled, transferred
 
 NEWER_METHODS = {"GetAllQueuedTransfers", "ScheduleDownload", "CancelTransfer"}
 
@@ -37,7 +37,7 @@ def test_versions_and_their_methods(version: str, namespace: str | None) -> None
 
 async def test_a_cwmp_1_1_session(cpe: HarnessFactory) -> None:
     async with LocalAcs(cwmp_namespace="1-1") as acs:
-        harness = await metered(cpe, url=acs.url, cwmp_namespace=CWMP_1_2)
+        harness = await cpe(meters=True, url=acs.url, cwmp_namespace=CWMP_1_2)
         await settled(acs)
         acs.serve_file("gone.json", b"{}")
         url = acs.file_url("gone.json").replace("gone", "missing")

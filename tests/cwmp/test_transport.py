@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-
 from aiohttp import web
 import pytest
 
@@ -14,29 +12,11 @@ from custom_components.tr069.cwmp.transport import (
     AcsErrorKind,
 )
 
-type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[Callable[[Handler], Awaitable[str]]]:
-    runners: list[web.AppRunner] = []
-
-    async def start(handler: Handler) -> str:
-        app = web.Application()
-        app.router.add_post("/", handler)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        runners.append(runner)
-        return f"http://127.0.0.1:{runner.addresses[0][1]}/"
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+from .conftest import Serve
 
 
 async def test_gzip_bodies_and_the_415_fallback(
-    server: Callable[[Handler], Awaitable[str]],
+    serve: Serve,
 ) -> None:
     seen: list[tuple[str | None, bytes]] = []
 
@@ -48,7 +28,7 @@ async def test_gzip_bodies_and_the_415_fallback(
             return web.Response(status=415)
         return web.Response(status=204)
 
-    url = await server(refuse_gzip)
+    url = await serve(refuse_gzip)
     async with AcsClient(url, compress=True) as client:
         reply = await client.post(b"<hello/>")
         assert reply.status == 204
@@ -57,19 +37,19 @@ async def test_gzip_bodies_and_the_415_fallback(
     assert seen[1] == (None, b"<hello/>")
 
 
-async def test_answer_size_is_limited(server: Callable[[Handler], Awaitable[str]]) -> None:
+async def test_answer_size_is_limited(serve: Serve) -> None:
     async def huge(request: web.Request) -> web.Response:
         await request.read()
         return web.Response(body=b"x" * 5000, content_type="text/xml")
 
-    url = await server(huge)
+    url = await serve(huge)
     async with AcsClient(url, max_body=1000) as client:
         with pytest.raises(AcsError) as err:
             await client.post(b"<a/>")
     assert err.value.kind is AcsErrorKind.PROTOCOL
 
 
-async def test_unexpected_status_and_redirects(server: Callable[[Handler], Awaitable[str]]) -> None:
+async def test_unexpected_status_and_redirects(serve: Serve) -> None:
     async def teapot(request: web.Request) -> web.Response:
         return web.Response(status=418)
 
@@ -84,25 +64,25 @@ async def test_unexpected_status_and_redirects(server: Callable[[Handler], Await
         (moved, AcsErrorKind.HTTP),
         (unchallenged, AcsErrorKind.INVALID_AUTH),
     ):
-        url = await server(handler)
+        url = await serve(handler)
         async with AcsClient(url) as client:
             with pytest.raises(AcsError) as err:
                 await client.post(b"<a/>")
         assert err.value.kind is kind
 
 
-async def test_unsupported_challenge(server: Callable[[Handler], Awaitable[str]]) -> None:
+async def test_unsupported_challenge(serve: Serve) -> None:
     async def negotiate(request: web.Request) -> web.Response:
         return web.Response(status=401, headers={"WWW-Authenticate": "Negotiate abc"})
 
-    url = await server(negotiate)
+    url = await serve(negotiate)
     async with AcsClient(url, credentials=lambda: ("u", "p")) as client:
         with pytest.raises(AcsError, match="unsupported authentication"):
             await client.post(b"<a/>")
 
 
 async def test_endless_stale_nonces_end_as_refused_credentials(
-    server: Callable[[Handler], Awaitable[str]],
+    serve: Serve,
 ) -> None:
     attempts: list[str | None] = []
 
@@ -112,7 +92,7 @@ async def test_endless_stale_nonces_end_as_refused_credentials(
         challenge = f'Digest realm="acs", nonce="n{len(attempts)}", qop="auth", stale=true'
         return web.Response(status=401, headers={"WWW-Authenticate": challenge})
 
-    url = await server(always_stale)
+    url = await serve(always_stale)
     async with AcsClient(url, credentials=lambda: ("cpe", "pw")) as client:
         with pytest.raises(AcsError) as err:
             await client.post(b"<a/>")

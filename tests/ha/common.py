@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-import socket
 import time
 from typing import Any
 
@@ -36,13 +35,6 @@ MANUFACTURER = "Home Assistant"
 PRODUCT_CLASS = "HomeAssistant"
 METERS = f"Device.X_{OUI}_Meter."
 GATEWAY_ID = f"{OUI}-{PRODUCT_CLASS}-{SERIAL}@{ENTRY_ID}"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (bound to 0, read, closed)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def identity(serial: str = SERIAL) -> dict[str, str]:

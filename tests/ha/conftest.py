@@ -25,9 +25,9 @@ from custom_components.tr069.const import (
     DOMAIN,
 )
 from local_acs import LocalAcs
-from tests.agent_harness import assert_schema_valid
+from tests.agent_harness import assert_schema_valid, free_port
 
-from .common import ENTRY_ID, SERIAL, free_port, identity, session
+from .common import ENTRY_ID, SERIAL, identity, session
 
 
 @pytest.fixture(autouse=True)

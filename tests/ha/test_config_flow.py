@@ -29,14 +29,13 @@ from custom_components.tr069.const import (
 from custom_components.tr069.unique_id import unique_id_for
 from local_acs import LocalAcs, rpc
 from local_acs.inject import NotAnAcs, Unauthorized
-from tests.agent_harness import assert_schema_valid
+from tests.agent_harness import assert_schema_valid, free_port
 
 from .common import (
     SERIAL,
     agent_of,
     event_codes,
     failed_session,
-    free_port,
     identity,
     session,
     user_input,

@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.tr069.const import CONF_ACS_URL
 from local_acs import LocalAcs, rpc
 from local_acs.inject import Redirect
+from tests.agent_harness import free_port
 
 from .common import (
     SERIAL,
@@ -19,7 +20,6 @@ from .common import (
     connection_request,
     cr_credentials,
     event_codes,
-    free_port,
     session,
     wait_for,
 )

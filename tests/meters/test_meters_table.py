@@ -183,9 +183,8 @@ async def test_a_meter_deleted_while_a_file_is_applied_waits_for_it() -> None:
     async with asyncio.timeout(10):
         while not agent.datamodel_lock.locked():  # parsed, now applied slice by slice
             await asyncio.sleep(0)
-    async with agent.datamodel_lock:
-        assert applying.done()
-        assert meters.table.delete("S250")
+    assert await meters.delete_meter("S250")
+    assert applying.done()  # the delete waited for the whole file
     result = await applying
     assert len(result.added) == 300
     assert len(meters.table.views()) == 299

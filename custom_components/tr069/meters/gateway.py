@@ -106,6 +106,11 @@ class MeterGateway:
                     await asyncio.sleep(0)
             return result
 
+    async def delete_meter(self, serial: str) -> bool:
+        """Delete a meter (its device was removed); not in the middle of a file."""
+        async with self._lock:
+            return self.table.delete(serial)
+
     async def _apply_download(self, data: bytes, transfer: Transfer) -> None:
         name = transfer.target_file_name or PurePosixPath(urlsplit(transfer.url).path).name
         await self.apply_file(data, name or "configuration")
