@@ -11,11 +11,11 @@ import tracemalloc
 from types import TracebackType
 from typing import Any, Self
 
-from custom_components.tr069.cwmp.agent import CpeAgent
-from custom_components.tr069.cwmp.config import AgentConfig, Identity
-from custom_components.tr069.cwmp.connection_request import RateLimit
-from custom_components.tr069.cwmp.state import MemoryStateStore
-from custom_components.tr069.cwmp.status import AgentStatus
+from tr069_cpe.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.config import AgentConfig, Identity
+from tr069_cpe.cwmp.connection_request import RateLimit
+from tr069_cpe.cwmp.state import MemoryStateStore
+from tr069_cpe.cwmp.status import AgentStatus
 
 from .tree import MeterTree
 

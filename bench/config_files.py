@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import json
 import time
 
-from custom_components.tr069.cwmp.datamodel import DataModel, RootObject, root_spec
-from custom_components.tr069.meters import ConfigurationFile, parse_configuration
-from custom_components.tr069.meters.table import MeterTable
+from tr069_cpe.cwmp.datamodel import DataModel, RootObject, root_spec
+from tr069_cpe.meters import ConfigurationFile, parse_configuration
+from tr069_cpe.meters.table import MeterTable
 
 from .agent import OUI
 from .context import Context

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import time
 from typing import Any
 
-from custom_components.tr069.cwmp.datamodel import DataModel, RootObject, root_spec
+from tr069_cpe.cwmp.datamodel import DataModel, RootObject, root_spec
 
 from .agent import OUI, SERIAL, BenchAgent, Message
 from .context import Context

@@ -1,6 +1,6 @@
 """Synthetic meters and the configuration files that list them.
 
-The same :class:`~custom_components.tr069.meters.Meter` objects feed the configuration
+The same :class:`~tr069_cpe.meters.Meter` objects feed the configuration
 file benchmark (written with ``serialize_configuration``) and the data-model tree.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from custom_components.tr069.meters import Meter, MeterKind, Reading, serialize_configuration
+from tr069_cpe.meters import Meter, MeterKind, Reading, serialize_configuration
 
 _T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 _VENDORS = ("PIKKETRON", "WEBTECH", "BONEGA", "ACME")

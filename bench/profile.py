@@ -15,7 +15,7 @@ from pathlib import Path
 import pstats
 import time
 
-from custom_components.tr069.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.agent import CpeAgent
 
 from . import large_tree, sessions
 from .agent import OUI, SERIAL, BenchAgent

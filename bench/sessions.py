@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import time
 
-from custom_components.tr069.cwmp.datamodel import DataModel
+from tr069_cpe.cwmp.datamodel import DataModel
 
 from .agent import OUI, SERIAL, BenchAgent, method_of
 from .context import Context

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from custom_components.tr069.cwmp.agent import CpeAgent
-from custom_components.tr069.cwmp.datamodel import DataModel, ObjectSpec, ParameterSpec
-from custom_components.tr069.meters import ConfigurationFile, Meter
-from custom_components.tr069.meters.gateway import MeterGateway
-from custom_components.tr069.meters.table import MeterTable, meter_extension, meter_object_name
+from tr069_cpe.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.datamodel import DataModel, ObjectSpec, ParameterSpec
+from tr069_cpe.meters import ConfigurationFile, Meter
+from tr069_cpe.meters.gateway import MeterGateway
+from tr069_cpe.meters.table import MeterTable, meter_extension, meter_object_name
 
 
 @dataclass(frozen=True, slots=True)

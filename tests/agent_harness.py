@@ -9,13 +9,13 @@ from dataclasses import replace
 import socket
 from typing import Any
 
-from custom_components.tr069.cwmp.agent import CpeAgent
-from custom_components.tr069.cwmp.config import AgentConfig, Identity
-from custom_components.tr069.cwmp.connection_request import RateLimit
-from custom_components.tr069.cwmp.state import MemoryStateStore, StateStore
-from custom_components.tr069.meters.gateway import MeterGateway
-from custom_components.tr069.meters.table import meter_extension
 from local_acs import LocalAcs
+from tr069_cpe.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.config import AgentConfig, Identity
+from tr069_cpe.cwmp.connection_request import RateLimit
+from tr069_cpe.cwmp.state import MemoryStateStore, StateStore
+from tr069_cpe.meters.gateway import MeterGateway
+from tr069_cpe.meters.table import meter_extension
 
 SERIAL = "SN0001"
 CR_USERNAME = "cr-user"

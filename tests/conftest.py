@@ -9,14 +9,21 @@ When the schemas are absent this is said at the top of the run, not hidden.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import sys
 
 import pytest
 
-from custom_components.tr069.cwmp.session import CwmpSession
-from custom_components.tr069.cwmp.transport import AcsReply
 from local_acs.validation import SchemaValidator, schemas_dir
+import tr069_cpe
+from tr069_cpe.cwmp.session import CwmpSession
+from tr069_cpe.cwmp.transport import AcsReply
 
 _VALIDATOR = SchemaValidator()
+
+# The core is importable as ``tr069_cpe`` (the runner's name) and, inside Home Assistant,
+# as ``custom_components.tr069.tr069_cpe``. The integration imports only the front door,
+# so pointing its name at the same module gives the suite one copy of every class.
+sys.modules.setdefault("custom_components.tr069.tr069_cpe", tr069_cpe)
 
 
 def pytest_report_header() -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 import re
+
+from tr069_cpe import VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "tr069"
@@ -56,3 +59,33 @@ def test_hacs_shows_the_store_text() -> None:
     info = (ROOT / "info.md").read_text(encoding="utf-8")
     assert info.startswith(f"# {hacs['name']}")
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").strip()
+
+
+def test_the_core_and_the_manifest_carry_one_version() -> None:
+    assert manifest()["version"] == VERSION
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(level, module) of every import in a file."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.extend((0, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.level, node.module or ""))
+    return found
+
+
+def test_the_core_never_imports_home_assistant() -> None:
+    for path in (INTEGRATION / "tr069_cpe").rglob("*.py"):
+        for level, module in _imports(path):
+            assert level or not module.startswith(("homeassistant", "custom_components")), path
+
+
+def test_the_integration_enters_the_core_through_its_front_door() -> None:
+    # Deeper imports would load a second copy of the core when it is also imported
+    # as ``tr069_cpe`` (the headless runner's name), and bypass its public surface.
+    for path in INTEGRATION.glob("*.py"):
+        for level, module in _imports(path):
+            if level == 1 and module.startswith("tr069_cpe"):
+                assert module == "tr069_cpe", f"{path.name} imports {module}"

@@ -14,9 +14,9 @@ from homeassistant.util.hass_dict import HassKey
 from .agent_config import async_build_agent_config
 from .const import DOMAIN
 from .coordinator import Tr069ConfigEntry, Tr069Coordinator
-from .cwmp.agent import CpeAgent
 from .services import async_setup_services
 from .store import HomeAssistantStateStore
+from .tr069_cpe import build_gateway
 from .unique_id import unique_id_for
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
@@ -37,11 +37,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> boo
     config = await async_build_agent_config(hass, entry.data, entry.options)
     store = HomeAssistantStateStore(hass, entry.entry_id)
     await _adopt_probe_state(hass, entry, store)
-    agent = CpeAgent(config, store)
+    gateway = build_gateway(config, store)
     try:
-        await agent.setup()
+        await gateway.agent.setup()
     except OSError as err:
-        await agent.shutdown()
+        await gateway.agent.shutdown()
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="port_in_use",
@@ -50,7 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> boo
                 "error": str(err),
             },
         ) from err
-    coordinator = Tr069Coordinator(hass, entry, agent)
+    coordinator = Tr069Coordinator(hass, entry, gateway)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     coordinator.start()

@@ -32,9 +32,7 @@ from .const import (
     DEFAULT_PRODUCT_CLASS,
     DOMAIN,
 )
-from .cwmp.config import AgentConfig, Identity
-from .cwmp.datamodel import RootObject
-from .meters.table import meter_extension
+from .tr069_cpe import AgentConfig, Identity, RootObject
 
 
 async def async_default_serial_number(hass: HomeAssistant) -> str:
@@ -73,6 +71,5 @@ async def async_build_agent_config(
         ),
         connection_request_port=options.get(CONF_CR_PORT, DEFAULT_CR_PORT),
         connection_request_host=options.get(CONF_CR_HOST) or None,
-        extensions=meter_extension(oui),
         user_agent=f"HomeAssistant/{HA_VERSION} tr069/{version}",
     )

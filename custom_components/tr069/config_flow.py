@@ -53,10 +53,9 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import Tr069ConfigEntry
-from .cwmp.config import OUI_PATTERN
-from .cwmp.datamodel import RootObject
 from .probe import async_probe
 from .store import HomeAssistantStateStore
+from .tr069_cpe import OUI_PATTERN, RootObject
 from .unique_id import unique_id_for
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))

@@ -15,11 +15,16 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_ALLOW_RESTART, DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
-from .cwmp.agent import CpeAgent
-from .cwmp.datamodel import Source
-from .cwmp.status import AgentStatus, SessionOutcome
-from .meters.gateway import MeterGateway, MeterUpdate
-from .meters.table import ApplyResult, MeterView
+from .tr069_cpe import (
+    AgentStatus,
+    ApplyResult,
+    CpeAgent,
+    Gateway,
+    MeterUpdate,
+    MeterView,
+    SessionOutcome,
+    Source,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,11 +55,11 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
 
     config_entry: Tr069ConfigEntry
 
-    def __init__(self, hass: HomeAssistant, entry: Tr069ConfigEntry, agent: CpeAgent) -> None:
+    def __init__(self, hass: HomeAssistant, entry: Tr069ConfigEntry, gateway: Gateway) -> None:
         super().__init__(hass, _LOGGER, config_entry=entry, name=DOMAIN, update_interval=None)
-        self.agent = agent
+        self.agent = agent = gateway.agent
         self.gateway_id = gateway_identifier(entry.entry_id, agent)
-        self.meter_gateway = MeterGateway(agent)
+        self.meter_gateway = gateway.meters
         self.meters: dict[str, MeterView] = {}
         self._serial_at: dict[int, str] = {}
         self._meter_listeners: dict[str, list[CALLBACK_TYPE]] = {}

@@ -9,7 +9,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import Tr069Coordinator, meter_device_info
-from .meters.table import MeterView
+from .tr069_cpe import MeterView
 
 
 class Tr069GatewayEntity(CoordinatorEntity[Tr069Coordinator]):

@@ -12,7 +12,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import PERCENTAGE, UnitOfEnergy, UnitOfTemperature, UnitOfVolume
 
-from .meters.model import MeterKind
+from .tr069_cpe import MeterKind
 
 _TARIFF = re.compile(r"(export_)?T(\d+)")
 

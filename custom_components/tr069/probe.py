@@ -10,9 +10,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from .agent_config import async_build_agent_config
-from .cwmp.agent import CpeAgent
-from .cwmp.state import MemoryStateStore
-from .cwmp.transport import AcsErrorKind
+from .tr069_cpe import AcsErrorKind, MemoryStateStore, build_gateway
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,7 +45,7 @@ async def async_probe(
     """Run one session with the settings; the entry then starts from its state."""
     config = await async_build_agent_config(hass, data, options)
     store = MemoryStateStore(state)
-    agent = CpeAgent(config, store)
+    agent = build_gateway(config, store).agent
     try:
         await agent.setup()
     except OSError as err:

@@ -16,11 +16,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import Tr069ConfigEntry, Tr069Coordinator
-from .cwmp.status import AgentStatus, SessionOutcome
 from .entity import Tr069GatewayEntity, Tr069MeterEntity
 from .meter_sensors import describe_reading
-from .meters.model import MeterKind
-from .meters.table import MeterView
+from .tr069_cpe import AgentStatus, MeterKind, MeterView, SessionOutcome
 
 PARALLEL_UPDATES = 0
 

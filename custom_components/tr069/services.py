@@ -10,7 +10,7 @@ import voluptuous as vol
 
 from .const import DOMAIN
 from .coordinator import Tr069ConfigEntry
-from .meters.gateway import VENDOR_CONFIGURATION_FILE
+from .tr069_cpe import VENDOR_CONFIGURATION_FILE
 
 SERVICE_REQUEST_CONFIGURATION = "request_configuration"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from custom_components.tr069.cwmp.datamodel import ParameterNode
 from local_acs import LocalAcs, Session, rpc
 from tests.agent_harness import IDENTITY, AgentHarness
+from tr069_cpe.cwmp.datamodel import ParameterNode
 
 from .conftest import HarnessFactory
 from .driver import Script, assert_transcript, fixed, provision, settled, until

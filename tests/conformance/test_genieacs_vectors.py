@@ -27,21 +27,6 @@ from xml.etree import ElementTree
 from aiohttp import web
 import pytest
 
-from custom_components.tr069.cwmp.agent import CpeAgent
-from custom_components.tr069.cwmp.datamodel import RootObject
-from custom_components.tr069.cwmp.events import Event
-from custom_components.tr069.cwmp.rpc import dispatch
-from custom_components.tr069.cwmp.rpc.inform import DeviceId, inform_body
-from custom_components.tr069.cwmp.rpc.transfer_complete import transfer_complete_body
-from custom_components.tr069.cwmp.session import CpeRequest, CwmpSession
-from custom_components.tr069.cwmp.soap import Envelope, decode, encode
-from custom_components.tr069.cwmp.transfers import Transfer
-from custom_components.tr069.cwmp.transfers.model import TransferState
-from custom_components.tr069.cwmp.transport import AcsReply
-from custom_components.tr069.cwmp.versions import CWMP_1_0
-from custom_components.tr069.cwmp.xml import children, text_of
-from custom_components.tr069.meters.gateway import MeterGateway
-from custom_components.tr069.meters.table import meter_extension
 from local_acs import LocalAcs, SchemaValidator, rpc
 from local_acs.soap import parse_envelope
 from tests.agent_harness import (
@@ -52,6 +37,21 @@ from tests.agent_harness import (
     AgentHarness,
     agent_config,
 )
+from tr069_cpe.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.datamodel import RootObject
+from tr069_cpe.cwmp.events import Event
+from tr069_cpe.cwmp.rpc import dispatch
+from tr069_cpe.cwmp.rpc.inform import DeviceId, inform_body
+from tr069_cpe.cwmp.rpc.transfer_complete import transfer_complete_body
+from tr069_cpe.cwmp.session import CpeRequest, CwmpSession
+from tr069_cpe.cwmp.soap import Envelope, decode, encode
+from tr069_cpe.cwmp.transfers import Transfer
+from tr069_cpe.cwmp.transfers.model import TransferState
+from tr069_cpe.cwmp.transport import AcsReply
+from tr069_cpe.cwmp.versions import CWMP_1_0
+from tr069_cpe.cwmp.xml import children, text_of
+from tr069_cpe.meters.gateway import MeterGateway
+from tr069_cpe.meters.table import meter_extension
 
 from . import genieacs
 from .genieacs import GenieSession, Section

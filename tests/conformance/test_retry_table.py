@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from custom_components.tr069.cwmp.retry import retry_wait_bounds
 from local_acs import LocalAcs
 from local_acs.inject import DropConnection
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL
 from tests.cwmp.test_retry import DEFAULT_TABLE  # TR-069 Table 3, defaults m=5, k=2000
+from tr069_cpe.cwmp.retry import retry_wait_bounds
 
 from .conftest import HarnessFactory
 from .driver import until

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from custom_components.tr069.cwmp.faults import CwmpFault, FaultCode, ParameterFault
-from custom_components.tr069.cwmp.soap import client_fault_body, encode, fault_body
-from custom_components.tr069.cwmp.versions import CWMP_1_0, CWMP_1_1, CWMP_1_2
 from local_acs import LocalAcs, RpcResult, SchemaValidator, rpc
 from local_acs.rpc import AcsRequest
 from local_acs.soap import envelope as acs_envelope
 from tests.agent_harness import IDENTITY, AgentHarness
+from tr069_cpe.cwmp.faults import CwmpFault, FaultCode, ParameterFault
+from tr069_cpe.cwmp.soap import client_fault_body, encode, fault_body
+from tr069_cpe.cwmp.versions import CWMP_1_0, CWMP_1_1, CWMP_1_2
 
 from .conftest import HarnessFactory
 from .driver import fixed, provision, settled

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from custom_components.tr069.cwmp import rpc as rpc_handlers
-from custom_components.tr069.cwmp.session import MAX_RESENDS
 from local_acs import LocalAcs, rpc
 from local_acs.inject import Fault, NotAnAcs
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness
+from tr069_cpe.cwmp import rpc as rpc_handlers
+from tr069_cpe.cwmp.session import MAX_RESENDS
 
 from .conftest import HarnessFactory
 

@@ -6,10 +6,10 @@ import asyncio
 
 import aiohttp
 
-from custom_components.tr069.cwmp.connection_request import RateLimit
 from local_acs import LocalAcs, rpc
 from local_acs.inject import Delay
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL
+from tr069_cpe.cwmp.connection_request import RateLimit
 
 from .conftest import HarnessFactory
 

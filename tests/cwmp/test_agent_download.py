@@ -8,10 +8,6 @@ from typing import Any
 
 import pytest
 
-from custom_components.tr069.cwmp.agent import CpeAgent
-from custom_components.tr069.cwmp.faults import CwmpFault, FaultCode
-from custom_components.tr069.cwmp.state import MemoryStateStore
-from custom_components.tr069.cwmp.transfers import Transfer
 from local_acs import LocalAcs, ftp_server, rpc
 from local_acs.inject import DropConnection, Fault
 from tests.agent_harness import (
@@ -22,6 +18,10 @@ from tests.agent_harness import (
     agent_config,
     assert_schema_valid,
 )
+from tr069_cpe.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.faults import CwmpFault, FaultCode
+from tr069_cpe.cwmp.state import MemoryStateStore
+from tr069_cpe.cwmp.transfers import Transfer
 
 CONFIG = "3 Vendor Configuration File"
 PAYLOAD = b'{"items": []}'

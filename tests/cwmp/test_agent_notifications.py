@@ -6,7 +6,9 @@ import asyncio
 
 import pytest
 
-from custom_components.tr069.cwmp.datamodel import (
+from local_acs import LocalAcs, rpc
+from tests.agent_harness import IDENTITY, SERIAL
+from tr069_cpe.cwmp.datamodel import (
     DataModel,
     ObjectSpec,
     ParameterSpec,
@@ -15,14 +17,12 @@ from custom_components.tr069.cwmp.datamodel import (
     Source,
     root_spec,
 )
-from custom_components.tr069.cwmp.notifications import (
+from tr069_cpe.cwmp.notifications import (
     ACTIVE,
     PASSIVE,
     AttributeChange,
     Notifications,
 )
-from local_acs import LocalAcs, rpc
-from tests.agent_harness import IDENTITY, SERIAL
 
 from .conftest import HarnessFactory
 from .test_agent_rpcs import FILE_A, attr, session, settled, transferred

@@ -7,8 +7,6 @@ from dataclasses import replace
 from datetime import timedelta
 import time
 
-from custom_components.tr069.cwmp.retry import retry_wait_bounds
-from custom_components.tr069.cwmp.status import SessionOutcome
 from local_acs import LocalAcs, rpc
 from local_acs.inject import Delay, DropConnection, InformFault, NotAnAcs, ServiceUnavailable
 from tests.agent_harness import (
@@ -19,6 +17,8 @@ from tests.agent_harness import (
     agent_config,
     free_port,
 )
+from tr069_cpe.cwmp.retry import retry_wait_bounds
+from tr069_cpe.cwmp.status import SessionOutcome
 
 from .conftest import HarnessFactory
 

@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from custom_components.tr069.cwmp.versions import CWMP_1_2
-from custom_components.tr069.meters.table import meter_extension
 from local_acs import LocalAcs, ftp_server, rpc
 from local_acs.inject import DropConnection
 from tests.agent_harness import (
@@ -22,6 +20,8 @@ from tests.agent_harness import (
     assert_schema_valid,
     with_meters,
 )
+from tr069_cpe.cwmp.versions import CWMP_1_2
+from tr069_cpe.meters.table import meter_extension
 
 from .conftest import HarnessFactory
 

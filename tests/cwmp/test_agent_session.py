@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from custom_components.tr069.cwmp.state import MemoryStateStore
 from local_acs import LocalAcs, rpc
 from tests.agent_harness import SERIAL, AgentHarness, agent_config
+from tr069_cpe.cwmp.state import MemoryStateStore
 
 from .conftest import HarnessFactory
 

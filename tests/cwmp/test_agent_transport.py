@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.tr069.cwmp.status import SessionOutcome
 from local_acs import LocalAcs, rpc
 from local_acs.inject import NotAnAcs, Redirect
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, agent_config
+from tr069_cpe.cwmp.status import SessionOutcome
 
 from .conftest import HarnessFactory
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.tr069.cwmp.datamodel import RootObject
-from custom_components.tr069.cwmp.versions import CWMP_1_2, namespace_of_version
 from local_acs import LocalAcs, rpc
 from tests.agent_harness import SERIAL
+from tr069_cpe.cwmp.datamodel import RootObject
+from tr069_cpe.cwmp.versions import CWMP_1_2, namespace_of_version
 
 from .conftest import HarnessFactory
 from .test_agent_rpcs import session, settled, transferred

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.tr069.cwmp import auth
-from custom_components.tr069.cwmp.auth import (
+from tr069_cpe.cwmp import auth
+from tr069_cpe.cwmp.auth import (
     DigestClient,
     DigestServer,
     basic_header,

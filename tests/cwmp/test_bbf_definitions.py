@@ -7,14 +7,14 @@ from pathlib import Path
 from lxml import etree
 import pytest
 
-from custom_components.tr069.cwmp.datamodel import (
+from tests.shared_material import datamodels_dir
+from tr069_cpe.cwmp.datamodel import (
     ActiveNotify,
     ObjectSpec,
     ParameterSpec,
     RootObject,
     root_spec,
 )
-from tests.shared_material import datamodels_dir
 
 FILES = {
     RootObject.DEVICE: "tr-181-2-17-0-cwmp-full.xml",

@@ -7,8 +7,8 @@ from unittest.mock import AsyncMock, Mock
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
-from custom_components.tr069.cwmp.connection_request import ConnectionRequestServer, RateLimit
 from local_acs.auth import solve_challenge
+from tr069_cpe.cwmp.connection_request import ConnectionRequestServer, RateLimit
 
 PATH = "/secret-path"
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.tr069.cwmp.datamodel import (
+from tr069_cpe.cwmp.datamodel import (
     UNKNOWN_TIME,
     Change,
     ChangeKind,
@@ -18,8 +18,8 @@ from custom_components.tr069.cwmp.datamodel import (
     Source,
     root_spec,
 )
-from custom_components.tr069.cwmp.datamodel.types import format_datetime, parse_datetime
-from custom_components.tr069.cwmp.faults import CwmpFault, FaultCode
+from tr069_cpe.cwmp.datamodel.types import format_datetime, parse_datetime
+from tr069_cpe.cwmp.faults import CwmpFault, FaultCode
 
 MS = "Device.ManagementServer."
 THING = ObjectSpec(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custom_components.tr069.cwmp.events import (
+from tr069_cpe.cwmp.events import (
     MAX_EVENTS_PER_INFORM,
     Event,
     EventCode,

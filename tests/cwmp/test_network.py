@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.tr069.cwmp.network import connection_request_url, local_address_towards
+from tr069_cpe.cwmp.network import connection_request_url, local_address_towards
 
 
 @pytest.mark.parametrize(

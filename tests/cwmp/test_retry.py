@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from custom_components.tr069.cwmp.retry import retry_wait, retry_wait_bounds
+from tr069_cpe.cwmp.retry import retry_wait, retry_wait_bounds
 
 # Table 3 with the default m = 5 s and k = 2000.
 DEFAULT_TABLE = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from custom_components.tr069.cwmp.datamodel import UNKNOWN_TIME
-from custom_components.tr069.cwmp.schedule import next_periodic_inform
+from tr069_cpe.cwmp.datamodel import UNKNOWN_TIME
+from tr069_cpe.cwmp.schedule import next_periodic_inform
 
 NOON = datetime(2026, 1, 1, 12, tzinfo=UTC).timestamp()
 

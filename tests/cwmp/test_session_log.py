@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.tr069.cwmp.session_log import MAX_MESSAGE, SessionLog, redact
+from tr069_cpe.cwmp.session_log import MAX_MESSAGE, SessionLog, redact
 
 
 def spv(name: str, value: str) -> bytes:

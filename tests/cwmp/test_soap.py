@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.tr069.cwmp.faults import CwmpFault, FaultCode, ParameterFault
-from custom_components.tr069.cwmp.soap import (
+from tr069_cpe.cwmp.faults import CwmpFault, FaultCode, ParameterFault
+from tr069_cpe.cwmp.soap import (
     SoapError,
     array,
     decode,
     encode,
     fault_body,
 )
-from custom_components.tr069.cwmp.versions import CWMP_1_0, CWMP_1_1, CWMP_1_2
-from custom_components.tr069.cwmp.xml import children, text_of
+from tr069_cpe.cwmp.versions import CWMP_1_0, CWMP_1_1, CWMP_1_2
+from tr069_cpe.cwmp.xml import children, text_of
 
 
 def envelope(

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from custom_components.tr069.cwmp.state import JsonFileStateStore, MemoryStateStore
+from tr069_cpe.cwmp.state import JsonFileStateStore, MemoryStateStore
 
 
 def names(folder: Path) -> list[str]:

@@ -8,11 +8,11 @@ from collections.abc import Awaitable
 from aiohttp import web
 import pytest
 
-from custom_components.tr069.cwmp.faults import CwmpFault, FaultCode
-from custom_components.tr069.cwmp.transfers.ftp import ftp_fetch, ftp_send
-from custom_components.tr069.cwmp.transfers.http import http_fetch, http_send
 from local_acs.ftp import ftp_server
 from tests.agent_harness import free_port
+from tr069_cpe.cwmp.faults import CwmpFault, FaultCode
+from tr069_cpe.cwmp.transfers.ftp import ftp_fetch, ftp_send
+from tr069_cpe.cwmp.transfers.http import http_fetch, http_send
 
 from .conftest import Handler, Serve
 

@@ -13,12 +13,12 @@ import contextlib
 from aiohttp import web
 import pytest
 
-from custom_components.tr069.cwmp.faults import CwmpFault, FaultCode
-from custom_components.tr069.cwmp.transfers.manager import (
+from tr069_cpe.cwmp.faults import CwmpFault, FaultCode
+from tr069_cpe.cwmp.transfers.manager import (
     DEFAULT_WINDOW_RETRIES,
     TransferManager,
 )
-from custom_components.tr069.cwmp.transfers.model import TimeWindow, Transfer, TransferState
+from tr069_cpe.cwmp.transfers.model import TimeWindow, Transfer, TransferState
 
 from .conftest import Serve
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 import pytest
 
-from custom_components.tr069.cwmp.transport import (
+from tr069_cpe.cwmp.transport import (
     MAX_STALE_NONCES,
     AcsClient,
     AcsError,

@@ -25,8 +25,8 @@ from custom_components.tr069.const import (
     CONF_VERIFY_SSL,
 )
 from custom_components.tr069.coordinator import Tr069ConfigEntry
-from custom_components.tr069.cwmp.agent import CpeAgent
 from local_acs import InformRecord, LocalAcs
+from tr069_cpe.cwmp.agent import CpeAgent
 
 ENTRY_ID = "01JTR069GATEWAY0000000000000"
 SERIAL = "HA0001"

@@ -9,8 +9,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.tr069.const import CONF_ALLOW_RESTART, DOMAIN
-from custom_components.tr069.meters.gateway import VENDOR_CONFIGURATION_FILE
 from local_acs import LocalAcs, rpc
+from tr069_cpe.meters.gateway import VENDOR_CONFIGURATION_FILE
 
 from .common import SERIAL, agent_of, session, wait_for
 

@@ -14,11 +14,11 @@ import voluptuous as vol
 
 from custom_components.tr069 import config_flow
 from custom_components.tr069.const import DOMAIN
-from custom_components.tr069.cwmp.status import SessionOutcome
 from custom_components.tr069.meter_sensors import describe_reading
-from custom_components.tr069.meters.model import MeterKind
 from custom_components.tr069.probe import FLOW_ERRORS
 from custom_components.tr069.sensor import GATEWAY_SENSORS
+from tr069_cpe.cwmp.status import SessionOutcome
+from tr069_cpe.meters.model import MeterKind
 
 ROOT = Path(config_flow.__file__).parent
 STRINGS: dict[str, Any] = json.loads((ROOT / "strings.json").read_text(encoding="utf-8"))

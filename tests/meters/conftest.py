@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.tr069.meters import ConfigurationFile, parse_configuration
+from tr069_cpe.meters import ConfigurationFile, parse_configuration
 
 FILES = Path(__file__).parent / "files"
 

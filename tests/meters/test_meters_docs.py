@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from custom_components.tr069.meters import parse_configuration
+import tr069_cpe.meters
+from tr069_cpe.meters import parse_configuration
 
-FORMATS_MD = Path(__file__).parents[2] / "custom_components" / "tr069" / "meters" / "FORMATS.md"
+FORMATS_MD = Path(tr069_cpe.meters.__file__).parent / "FORMATS.md"
 EXAMPLES = re.findall(r"```(?:json|xml)\n(.*?)```", FORMATS_MD.read_text(encoding="utf-8"), re.S)
 
 

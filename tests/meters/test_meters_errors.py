@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from custom_components.tr069.meters import (
+from tr069_cpe.meters import (
     MAX_DEPTH,
     MAX_FILE_SIZE,
     MAX_METERS,

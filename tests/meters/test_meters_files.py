@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from custom_components.tr069.meters import (
+from tr069_cpe.meters import (
     ConfigurationFile,
     Meter,
     MeterKind,

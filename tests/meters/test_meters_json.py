@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.tr069.meters import (
+from tr069_cpe.meters import (
     ConfigurationFileError,
     MeterKind,
     Reading,

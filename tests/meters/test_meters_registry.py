@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from custom_components.tr069.meters import (
+from tr069_cpe.meters import (
     ConfigurationFile,
     ConfigurationFileError,
     MeterKind,
@@ -18,8 +18,8 @@ from custom_components.tr069.meters import (
     registered_formats,
     registry,
 )
-from custom_components.tr069.meters.keys import item
-from custom_components.tr069.meters.normalize import MeterRecord, build_configuration
+from tr069_cpe.meters.keys import item
+from tr069_cpe.meters.normalize import MeterRecord, build_configuration
 
 
 @pytest.fixture

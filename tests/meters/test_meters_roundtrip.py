@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from custom_components.tr069.meters import (
+from tr069_cpe.meters import (
     Meter,
     MeterKind,
     Reading,

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from custom_components.tr069.cwmp.agent import CpeAgent
-from custom_components.tr069.cwmp.datamodel import Source
-from custom_components.tr069.cwmp.faults import CwmpFault
-from custom_components.tr069.cwmp.state import MemoryStateStore
-from custom_components.tr069.meters.gateway import MeterGateway
-from custom_components.tr069.meters.limits import MAX_READINGS
-from custom_components.tr069.meters.model import MeterKind
-from custom_components.tr069.meters.parse import parse_configuration
-from custom_components.tr069.meters.table import MeterTable, meter_extension
 from tests.agent_harness import IDENTITY, agent_config
+from tr069_cpe.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.datamodel import Source
+from tr069_cpe.cwmp.faults import CwmpFault
+from tr069_cpe.cwmp.state import MemoryStateStore
+from tr069_cpe.meters.gateway import MeterGateway
+from tr069_cpe.meters.limits import MAX_READINGS
+from tr069_cpe.meters.model import MeterKind
+from tr069_cpe.meters.parse import parse_configuration
+from tr069_cpe.meters.table import MeterTable, meter_extension
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 BASE = f"Device.X_{IDENTITY.oui}_Meter."

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.tr069.meters import (
+from tr069_cpe.meters import (
     ConfigurationFileError,
     MeterKind,
     Reading,
     parse_configuration,
 )
-from custom_components.tr069.meters.obis import Obis, parse_obis, reading_name
-from custom_components.tr069.meters.values import split_number
+from tr069_cpe.meters.obis import Obis, parse_obis, reading_name
+from tr069_cpe.meters.values import split_number
 
 
 def _one(parse_json, type_name: str, key: str, raw: object) -> Reading:

@@ -1,6 +1,7 @@
 """Headless CPE runner: ``scripts/cpe`` (operators, benchmarks, debugging).
 
-The composition root of the core without Home Assistant: agent plus meters.
+The composition root of the core without Home Assistant (the gateway comes from
+:func:`tr069_cpe.build_gateway`, as in Home Assistant).
 
 The same agent as in Home Assistant, with its state in a JSON file::
 
@@ -26,12 +27,12 @@ import re
 import signal
 import sys
 
-from ..meters.gateway import MeterGateway
-from ..meters.table import meter_extension
-from .agent import CpeAgent
-from .config import AgentConfig, Identity
-from .datamodel import RootObject
-from .state import JsonFileStateStore
+from .builder import build_gateway
+from .cwmp.agent import CpeAgent
+from .cwmp.config import AgentConfig, Identity
+from .cwmp.datamodel import RootObject
+from .cwmp.state import JsonFileStateStore
+from .version import VERSION
 
 _LOGGER = logging.getLogger(__name__)
 _METHOD = re.compile(rb"<(?:[\w-]+:)?Body>\s*<(?:[\w-]+:)?(\w+)")
@@ -88,7 +89,7 @@ def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
             product_class=args.product_class,
             serial_number=args.serial,
             model_name="Home Assistant TR-069 gateway (headless)",
-            software_version=_version(),
+            software_version=VERSION,
         ),
         acs_url=args.acs_url,
         acs_username=os.environ.get("TR069_ACS_USERNAME", ""),
@@ -97,18 +98,10 @@ def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
         root=RootObject(args.root),
         connection_request_port=args.cr_port,
         connection_request_host=args.cr_host,
-        extensions=meter_extension(args.oui),
-        user_agent=f"tr069-headless/{_version()}",
+        user_agent=f"tr069-headless/{VERSION}",
     )
-    agent = CpeAgent(config, JsonFileStateStore(args.state_dir / "state.json"), observer=observer)
-    MeterGateway(agent)
-    return agent
-
-
-def _version() -> str:
-    manifest = Path(__file__).resolve().parent.parent / "manifest.json"
-    match = re.search(r'"version":\s*"([^"]+)"', manifest.read_text(encoding="utf-8"))
-    return match.group(1) if match else "0"
+    store = JsonFileStateStore(args.state_dir / "state.json")
+    return build_gateway(config, store, observer=observer).agent
 
 
 def _read_ca(path: str | None) -> str | None:

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from custom_components.tr069.cwmp import cli
 from local_acs import LocalAcs, rpc
 from tests.agent_harness import free_port
+from tr069_cpe import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 SERIAL = "CLI0001"
@@ -37,10 +37,10 @@ def arguments(url: str, state: Path, *extra: str) -> list[str]:
 
 
 async def test_once_runs_one_session_and_keeps_state(acs: LocalAcs, tmp_path: Path) -> None:
-    args = cli.parse_args(
+    args = runner.parse_args(
         arguments(acs.url, tmp_path, "--once", "--soap-log", str(tmp_path / "log"))
     )
-    assert await cli.run(args) == 0
+    assert await runner.run(args) == 0
     inform = await acs.wait_for_inform(serial=SERIAL)
     assert [event.code for event in inform.events] == ["0 BOOTSTRAP", "1 BOOT"]
     assert inform.device_id[0] == "Home Assistant"
@@ -51,14 +51,14 @@ async def test_once_runs_one_session_and_keeps_state(acs: LocalAcs, tmp_path: Pa
     assert logged[-1].endswith("-in-empty.xml")
 
     # Another --cr-port: the ConnectionRequestURL changed, which the ACS must hear of.
-    assert await cli.run(cli.parse_args(arguments(acs.url, tmp_path, "--once"))) == 0
+    assert await runner.run(runner.parse_args(arguments(acs.url, tmp_path, "--once"))) == 0
     again = await acs.wait_for_inform(serial=SERIAL)
     assert [event.code for event in again.events] == ["1 BOOT", "4 VALUE CHANGE"]
 
 
 async def test_once_reports_an_unreachable_acs(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/"
-    assert await cli.run(cli.parse_args(arguments(url, tmp_path, "--once"))) == 1
+    assert await runner.run(runner.parse_args(arguments(url, tmp_path, "--once"))) == 1
 
 
 async def test_a_busy_connection_request_port_is_exit_status_2(
@@ -68,21 +68,21 @@ async def test_a_busy_connection_request_port_is_exit_status_2(
         busy.bind(("", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        args = cli.parse_args([*arguments(acs.url, tmp_path, "--once"), "--cr-port", str(port)])
-        assert await cli.run(args) == 2
+        args = runner.parse_args([*arguments(acs.url, tmp_path, "--once"), "--cr-port", str(port)])
+        assert await runner.run(args) == 2
 
 
 async def test_running_mode_restarts_after_a_reboot_and_stops_on_sigterm(
     acs: LocalAcs, tmp_path: Path
 ) -> None:
     reboot = acs.queue(SERIAL, rpc.reboot("cli-reboot"))
-    runner = asyncio.create_task(cli.run(cli.parse_args(arguments(acs.url, tmp_path))))
+    task = asyncio.create_task(runner.run(runner.parse_args(arguments(acs.url, tmp_path))))
     assert (await reboot.result()).ok
     inform = await acs.wait_for_inform(serial=SERIAL, event="M Reboot")
     assert [event.code for event in inform.events] == ["1 BOOT", "M Reboot"]
     await inform.session.wait_ended()
     os.kill(os.getpid(), signal.SIGTERM)
-    assert await asyncio.wait_for(runner, 10) == 0
+    assert await asyncio.wait_for(task, 10) == 0
 
 
 async def test_the_ca_and_credentials_come_from_the_environment(
@@ -93,10 +93,10 @@ async def test_the_ca_and_credentials_come_from_the_environment(
     monkeypatch.setenv("TR069_CA_FILE", str(ca))
     monkeypatch.setenv("TR069_ACS_USERNAME", "operator")
     monkeypatch.setenv("TR069_ACS_PASSWORD", "secret")
-    args = cli.parse_args(
+    args = runner.parse_args(
         arguments("https://acs.example/", tmp_path, "--root", "InternetGatewayDevice")
     )
-    agent = cli.build_agent(args, None)
+    agent = runner.build_agent(args, None)
     assert agent.config.ca_pem == "-----BEGIN CERTIFICATE-----\n"
     assert (agent.config.acs_username, agent.config.acs_password) == ("operator", "secret")
     assert agent.config.identity.software_version != "0"
@@ -105,14 +105,14 @@ async def test_the_ca_and_credentials_come_from_the_environment(
 
 def test_main_returns_the_exit_status(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/"
-    assert cli.main(arguments(url, tmp_path, "--once")) == 1
+    assert runner.main(arguments(url, tmp_path, "--once")) == 1
 
 
 async def test_the_module_runs_as_a_program(acs: LocalAcs, tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "custom_components.tr069.cwmp.cli",
+        "tr069_cpe.runner",
         *arguments(acs.url, tmp_path, "--once"),
         cwd=ROOT,
         env={**os.environ, "TR069_LOG_LEVEL": "WARNING"},

@@ -1,0 +1,44 @@
+"""tr069_cpe: a TR-069 (CWMP) CPE agent with the meters behind it, without Home Assistant.
+
+This module is the front door: Home Assistant's integration and the headless
+runner (``python -m tr069_cpe``) import the core only from here.
+:func:`build_gateway` composes the agent, its meters and the ways the ACS wakes
+it up; everything else exported is what a host needs to configure it, persist
+its state and show what it does.
+"""
+
+from .builder import Gateway, build_gateway
+from .cwmp.agent import CpeAgent
+from .cwmp.config import OUI_PATTERN, AgentConfig, Identity
+from .cwmp.datamodel import RootObject, Source
+from .cwmp.state import JsonFileStateStore, MemoryStateStore, StateStore
+from .cwmp.status import AgentStatus, SessionOutcome
+from .cwmp.transport import AcsErrorKind
+from .meters.gateway import VENDOR_CONFIGURATION_FILE, MeterGateway, MeterUpdate
+from .meters.model import MeterKind
+from .meters.table import ApplyResult, MeterView
+from .version import VERSION
+
+__all__ = [
+    "OUI_PATTERN",
+    "VENDOR_CONFIGURATION_FILE",
+    "VERSION",
+    "AcsErrorKind",
+    "AgentConfig",
+    "AgentStatus",
+    "ApplyResult",
+    "CpeAgent",
+    "Gateway",
+    "Identity",
+    "JsonFileStateStore",
+    "MemoryStateStore",
+    "MeterGateway",
+    "MeterKind",
+    "MeterUpdate",
+    "MeterView",
+    "RootObject",
+    "SessionOutcome",
+    "Source",
+    "StateStore",
+    "build_gateway",
+]

@@ -1,0 +1,34 @@
+"""One place that composes a gateway: the CPE agent, its meters and its wake-up methods.
+
+Home Assistant, the config flow's first session and the headless runner all build
+their gateway here, so that each of them serves the same data model and RPCs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .cwmp.agent import CpeAgent
+from .cwmp.config import AgentConfig
+from .cwmp.state import StateStore
+from .meters.gateway import MeterGateway
+from .meters.table import meter_extension
+
+
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    """A CPE agent and the meters behind it."""
+
+    agent: CpeAgent
+    meters: MeterGateway
+
+
+def build_gateway(config: AgentConfig, store: StateStore, **agent_options: Any) -> Gateway:
+    """The agent for ``config`` with the meter tables in its data model.
+
+    ``agent_options`` go to :class:`CpeAgent` (observer, on_reboot, clock, rng).
+    """
+    config = replace(config, extensions=(*config.extensions, *meter_extension(config.identity.oui)))
+    agent = CpeAgent(config, store, **agent_options)
+    return Gateway(agent, MeterGateway(agent))
