@@ -11,11 +11,12 @@ import tracemalloc
 from types import TracebackType
 from typing import Any, Self
 
+from tr069_cpe.builder import wake_up_methods
 from tr069_cpe.cwmp.agent import CpeAgent
 from tr069_cpe.cwmp.config import AgentConfig, Identity
-from tr069_cpe.cwmp.connection_request import RateLimit
 from tr069_cpe.cwmp.state import MemoryStateStore
 from tr069_cpe.cwmp.status import AgentStatus
+from tr069_cpe.cwmp.wakeup import RateLimit
 
 from .tree import MeterTree
 
@@ -149,6 +150,8 @@ class BenchAgent:
         self.log = MessageLog()
         self.config = bench_config(url, extensions=tree.extensions, **overrides)
         self.agent = CpeAgent(self.config, MemoryStateStore(), observer=self.log)
+        for method in wake_up_methods(self.config):
+            self.agent.add_wake_up_method(method)
         self.counter = SessionCounter(self.agent)
         tree.attach(self.agent)
         self._run = run

@@ -10,10 +10,11 @@ import socket
 from typing import Any
 
 from local_acs import LocalAcs
+from tr069_cpe.builder import wake_up_methods
 from tr069_cpe.cwmp.agent import CpeAgent
 from tr069_cpe.cwmp.config import AgentConfig, Identity
-from tr069_cpe.cwmp.connection_request import RateLimit
 from tr069_cpe.cwmp.state import MemoryStateStore, StateStore
+from tr069_cpe.cwmp.wakeup import RateLimit
 from tr069_cpe.meters.gateway import MeterGateway
 from tr069_cpe.meters.table import meter_extension
 
@@ -75,6 +76,8 @@ class AgentHarness:
 
     def _new_agent(self) -> CpeAgent:
         agent = CpeAgent(self.config, self.store, **self.kwargs)
+        for method in wake_up_methods(self.config):
+            agent.add_wake_up_method(method)
         if self.prepare is not None:
             self.prepare(agent)
         return agent
@@ -105,6 +108,16 @@ class AgentHarness:
         self.config = replace(self.config, **overrides)
         self.agent = self._new_agent()
         return await self.start()
+
+    async def wait_idle(self) -> None:
+        """Until no session runs and no state save is pending."""
+        agent = self.agent
+        for _ in range(500):
+            save = agent._save_task
+            if not agent._in_session and (save is None or save.done()):
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the agent did not become idle")
 
     @property
     def cr_url(self) -> str:

@@ -45,7 +45,10 @@ async def async_get_config_entry_diagnostics(
             "data": async_redact_data(dict(entry.data), TO_REDACT),
             "options": dict(entry.options),
         },
-        "status": async_redact_data(asdict(agent.status), {"connection_request_url"}),
+        "status": async_redact_data(
+            {**asdict(agent.status), "wake_up": [asdict(item) for item in agent.status.wake_up]},
+            {"connection_request_url", "address"},
+        ),
         "pending_events": state["events"],
         "retry_count": state["retry_count"],
         "namespace": state["namespace"],

@@ -10,20 +10,20 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from .agent_config import async_build_agent_config
-from .tr069_cpe import AcsErrorKind, MemoryStateStore, build_gateway
+from .tr069_cpe import MemoryStateStore, SessionOutcome, build_gateway
 
 _LOGGER = logging.getLogger(__name__)
 
 # Config-flow error keys for each way a session can fail.
 FLOW_ERRORS = {
-    AcsErrorKind.CANNOT_CONNECT: "cannot_connect",
-    AcsErrorKind.TIMEOUT: "cannot_connect",
-    AcsErrorKind.HTTP: "cannot_connect",
-    AcsErrorKind.BUSY: "cannot_connect",
-    AcsErrorKind.TLS: "tls_error",
-    AcsErrorKind.INVALID_AUTH: "invalid_auth",
-    AcsErrorKind.NOT_ACS: "not_acs",
-    AcsErrorKind.PROTOCOL: "not_acs",
+    SessionOutcome.CANNOT_CONNECT: "cannot_connect",
+    SessionOutcome.TIMEOUT: "cannot_connect",
+    SessionOutcome.HTTP_ERROR: "cannot_connect",
+    SessionOutcome.ACS_BUSY: "cannot_connect",
+    SessionOutcome.TLS_ERROR: "tls_error",
+    SessionOutcome.INVALID_AUTH: "invalid_auth",
+    SessionOutcome.NOT_ACS: "not_acs",
+    SessionOutcome.PROTOCOL_ERROR: "not_acs",
 }
 
 
@@ -57,5 +57,5 @@ async def async_probe(
         await agent.shutdown()
     if result.error is not None:
         _LOGGER.debug("First session with %s failed: %s", config.acs_url, result.error)
-        return ProbeResult(FLOW_ERRORS[result.error.kind], str(result.error))
+        return ProbeResult(FLOW_ERRORS[result.error.outcome], str(result.error))
     return ProbeResult(None, state=store.data)

@@ -9,7 +9,7 @@ import aiohttp
 from local_acs import LocalAcs, rpc
 from local_acs.inject import Delay
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL
-from tr069_cpe.cwmp.connection_request import RateLimit
+from tr069_cpe.cwmp.wakeup import RateLimit
 
 from .conftest import HarnessFactory
 

@@ -8,18 +8,19 @@ from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
 from local_acs.auth import solve_challenge
-from tr069_cpe.cwmp.connection_request import ConnectionRequestServer, RateLimit
+from tr069_cpe.cwmp.wakeup import RateLimit, WakeUpGate
+from tr069_cpe.cwmp.wakeup.http_server import ConnectionRequestServer
 
 PATH = "/secret-path"
 
 
 def server(accepted: list[bool]) -> ConnectionRequestServer:
-    return ConnectionRequestServer(
-        path=PATH,
-        credentials=lambda: ("acs", "pw"),
-        on_request=lambda: accepted.append(True),
-        rate_limit=RateLimit(burst=3, per_second=0.001),
+    gate = WakeUpGate(
+        lambda: ("acs", "pw"),
+        lambda: accepted.append(True),
+        RateLimit(burst=3, per_second=0.001),
     )
+    return ConnectionRequestServer(path=PATH, gate=gate)
 
 
 async def get(
@@ -65,7 +66,7 @@ async def test_sources_are_remembered_within_bounds() -> None:
     cr = server([])
     for number in range(300):
         await get(cr, f"10.0.{number // 256}.{number % 256}")
-    assert len(cr._sources._buckets) == 256  # bounded memory
+    assert len(cr._gate.sources) == 256  # bounded memory
 
 
 async def test_the_200_is_sent_before_the_session_is_asked_for() -> None:
@@ -75,11 +76,11 @@ async def test_the_200_is_sent_before_the_session_is_asked_for() -> None:
     writer.write = AsyncMock()
     writer.drain = AsyncMock()
     writer.write_eof = AsyncMock()
-    cr = ConnectionRequestServer(
-        path=PATH,
-        credentials=lambda: ("acs", "pw"),
-        on_request=lambda: finished_first.append(writer.write_eof.await_count == 1),
+    gate = WakeUpGate(
+        lambda: ("acs", "pw"),
+        lambda: finished_first.append(writer.write_eof.await_count == 1),
     )
+    cr = ConnectionRequestServer(path=PATH, gate=gate)
     challenge = await get(cr, "198.51.100.1")
     answer = solve_challenge(challenge.headers["WWW-Authenticate"], "acs", "pw", "GET", PATH)
     request = make_mocked_request(
@@ -91,7 +92,7 @@ async def test_the_200_is_sent_before_the_session_is_asked_for() -> None:
 
 
 async def test_every_interface_on_any_port_is_one_port() -> None:
-    cr = ConnectionRequestServer(path=PATH, credentials=lambda: ("a", "b"), on_request=list, port=0)
+    cr = ConnectionRequestServer(path=PATH, gate=WakeUpGate(lambda: ("a", "b"), list), port=0)
     await cr.start()
     try:
         ports = {address[1] for address in cr._runner.addresses}  # type: ignore[union-attr]

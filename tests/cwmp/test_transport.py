@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 import pytest
 
+from tr069_cpe.cwmp.status import SessionOutcome
 from tr069_cpe.cwmp.transport import (
     MAX_STALE_NONCES,
     AcsClient,
     AcsError,
-    AcsErrorKind,
 )
 
 from .conftest import Serve
@@ -46,7 +46,7 @@ async def test_answer_size_is_limited(serve: Serve) -> None:
     async with AcsClient(url, max_body=1000) as client:
         with pytest.raises(AcsError) as err:
             await client.post(b"<a/>")
-    assert err.value.kind is AcsErrorKind.PROTOCOL
+    assert err.value.outcome is SessionOutcome.PROTOCOL_ERROR
 
 
 async def test_unexpected_status_and_redirects(serve: Serve) -> None:
@@ -60,15 +60,15 @@ async def test_unexpected_status_and_redirects(serve: Serve) -> None:
         return web.Response(status=401)
 
     for handler, kind in (
-        (teapot, AcsErrorKind.HTTP),
-        (moved, AcsErrorKind.HTTP),
-        (unchallenged, AcsErrorKind.INVALID_AUTH),
+        (teapot, SessionOutcome.HTTP_ERROR),
+        (moved, SessionOutcome.HTTP_ERROR),
+        (unchallenged, SessionOutcome.INVALID_AUTH),
     ):
         url = await serve(handler)
         async with AcsClient(url) as client:
             with pytest.raises(AcsError) as err:
                 await client.post(b"<a/>")
-        assert err.value.kind is kind
+        assert err.value.outcome is kind
 
 
 async def test_unsupported_challenge(serve: Serve) -> None:
@@ -96,5 +96,5 @@ async def test_endless_stale_nonces_end_as_refused_credentials(
     async with AcsClient(url, credentials=lambda: ("cpe", "pw")) as client:
         with pytest.raises(AcsError) as err:
             await client.post(b"<a/>")
-    assert err.value.kind is AcsErrorKind.INVALID_AUTH
+    assert err.value.outcome is SessionOutcome.INVALID_AUTH
     assert len(attempts) == MAX_STALE_NONCES + 2  # unauthenticated, then each fresh nonce

@@ -13,7 +13,6 @@ from .cwmp.config import OUI_PATTERN, AgentConfig, Identity
 from .cwmp.datamodel import RootObject, Source
 from .cwmp.state import JsonFileStateStore, MemoryStateStore, StateStore
 from .cwmp.status import AgentStatus, SessionOutcome
-from .cwmp.transport import AcsErrorKind
 from .meters.gateway import VENDOR_CONFIGURATION_FILE, MeterGateway, MeterUpdate
 from .meters.model import MeterKind
 from .meters.table import ApplyResult, MeterView
@@ -23,7 +22,6 @@ __all__ = [
     "OUI_PATTERN",
     "VENDOR_CONFIGURATION_FILE",
     "VERSION",
-    "AcsErrorKind",
     "AgentConfig",
     "AgentStatus",
     "ApplyResult",

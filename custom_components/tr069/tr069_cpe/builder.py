@@ -12,6 +12,7 @@ from typing import Any
 from .cwmp.agent import CpeAgent
 from .cwmp.config import AgentConfig
 from .cwmp.state import StateStore
+from .cwmp.wakeup import HttpConnectionRequests, WakeUpMethod
 from .meters.gateway import MeterGateway
 from .meters.table import meter_extension
 
@@ -25,10 +26,23 @@ class Gateway:
 
 
 def build_gateway(config: AgentConfig, store: StateStore, **agent_options: Any) -> Gateway:
-    """The agent for ``config`` with the meter tables in its data model.
+    """The agent for ``config``, the meter tables in its data model, its wake-up methods.
 
     ``agent_options`` go to :class:`CpeAgent` (observer, on_reboot, clock, rng).
     """
     config = replace(config, extensions=(*config.extensions, *meter_extension(config.identity.oui)))
     agent = CpeAgent(config, store, **agent_options)
+    for method in wake_up_methods(config):
+        agent.add_wake_up_method(method)
     return Gateway(agent, MeterGateway(agent))
+
+
+def wake_up_methods(config: AgentConfig) -> list[WakeUpMethod]:
+    """The ways the ACS can wake this gateway, as configured."""
+    return [
+        HttpConnectionRequests(
+            port=config.connection_request_port,
+            bind_host=config.connection_request_bind,
+            advertised_host=config.connection_request_host,
+        )
+    ]

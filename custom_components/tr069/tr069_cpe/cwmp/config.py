@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import re
 
-from .connection_request import RateLimit
 from .datamodel import ObjectSpec, ParameterSpec, RootObject
 from .versions import CWMP_1_0
+from .wakeup.gate import RateLimit
 
 OUI_PATTERN = re.compile(r"[0-9A-F]{6}")
 

@@ -17,7 +17,8 @@ from typing import Final
 
 from .faults import CwmpFault, FaultCode
 from .soap import Envelope, SoapError, client_fault_body, decode, encode, fault_body
-from .transport import AcsClient, AcsError, AcsErrorKind, AcsReply
+from .status import SessionOutcome
+from .transport import AcsClient, AcsError, AcsReply
 from .versions import CWMP_1_0
 
 _LOGGER = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class CwmpSession:
         except AcsError as err:
             # Only a refusal (a SOAP fault) is the ACS's answer; a broken connection
             # fails the session, and the request is made again in the next one.
-            if not request.optional or err.kind is not AcsErrorKind.PROTOCOL:
+            if not request.optional or err.outcome is not SessionOutcome.PROTOCOL_ERROR:
                 raise
             _LOGGER.info("The ACS refused %s: %s", request.method, err)
             if request.on_rejected is not None:
@@ -152,7 +153,7 @@ class CwmpSession:
             )
         if envelope.fault is not None:
             raise AcsError(
-                AcsErrorKind.PROTOCOL,
+                SessionOutcome.PROTOCOL_ERROR,
                 f"the ACS sent a fault outside a request: {envelope.fault.faultstring}",
             )
         if envelope.method.endswith("Response"):
@@ -179,15 +180,15 @@ class CwmpSession:
                 return envelope
             if envelope.fault.code != RETRY_REQUEST:
                 raise AcsError(
-                    AcsErrorKind.PROTOCOL,
+                    SessionOutcome.PROTOCOL_ERROR,
                     f"the ACS answered {method} with fault {envelope.fault.code}: "
                     f"{envelope.fault.message or envelope.fault.faultstring}",
                 )
             _LOGGER.debug("The ACS asked to resend %s (fault 8005)", method)
-        raise AcsError(AcsErrorKind.PROTOCOL, f"the ACS kept asking to resend {method}")
+        raise AcsError(SessionOutcome.PROTOCOL_ERROR, f"the ACS kept asking to resend {method}")
 
     def _decode_response(self, reply: AcsReply, method: str) -> Envelope:
-        not_acs = AcsErrorKind.NOT_ACS if method == "Inform" else AcsErrorKind.PROTOCOL
+        not_acs = SessionOutcome.NOT_ACS if method == "Inform" else SessionOutcome.PROTOCOL_ERROR
         if not reply.body.strip():
             raise AcsError(not_acs, f"empty answer to {method}")
         try:

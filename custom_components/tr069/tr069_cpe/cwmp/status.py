@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .wakeup import WakeUpStatus
 
 
 class SessionOutcome(StrEnum):
@@ -35,3 +39,4 @@ class AgentStatus:
     next_retry: datetime | None = None
     sessions: int = 0
     connection_request_url: str = ""
+    wake_up: tuple[WakeUpStatus, ...] = ()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 import gzip
 import ssl
 from types import TracebackType
@@ -20,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .auth import DigestClient, basic_header, parse_challenges
+from .status import SessionOutcome
 
 MAX_REDIRECTS: Final = 5
 # Fresh nonces (stale=true) answered in a row before the credentials count as refused.
@@ -29,25 +29,14 @@ DEFAULT_MAX_BODY: Final = 4 * 1024 * 1024
 SOAP_CONTENT_TYPE: Final = 'text/xml; charset="utf-8"'
 
 
-class AcsErrorKind(StrEnum):
-    """Why talking to the ACS failed (also the config flow's error keys)."""
-
-    CANNOT_CONNECT = "cannot_connect"
-    TIMEOUT = "timeout"
-    TLS = "tls_error"
-    INVALID_AUTH = "invalid_auth"
-    BUSY = "acs_busy"
-    HTTP = "http_error"
-    NOT_ACS = "not_acs"
-    PROTOCOL = "protocol_error"
-
-
 class AcsError(Exception):
-    """A failed exchange with the ACS; ``kind`` says what went wrong."""
+    """A failed exchange with the ACS; ``outcome`` says how the session ends."""
 
-    def __init__(self, kind: AcsErrorKind, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, outcome: SessionOutcome, message: str, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
-        self.kind = kind
+        self.outcome = outcome
         self.retry_after = retry_after
 
 
@@ -136,7 +125,7 @@ class AcsClient:
                 return reply
             stale = "stale=true" in challenge.replace(" ", "").lower()
             if challenges and (not stale or challenges > MAX_STALE_NONCES):
-                raise AcsError(AcsErrorKind.INVALID_AUTH, "the ACS rejected the credentials")
+                raise AcsError(SessionOutcome.INVALID_AUTH, "the ACS rejected the credentials")
             self._answer_challenge(challenge)
             challenges += 1
 
@@ -153,15 +142,15 @@ class AcsClient:
             ) as response:
                 return await self._handle(response, body)
         except aiohttp.ClientConnectorCertificateError as err:
-            raise AcsError(AcsErrorKind.TLS, f"TLS certificate not trusted: {err}") from err
+            raise AcsError(SessionOutcome.TLS_ERROR, f"TLS certificate not trusted: {err}") from err
         except aiohttp.ClientSSLError as err:
-            raise AcsError(AcsErrorKind.TLS, f"TLS failure: {err}") from err
+            raise AcsError(SessionOutcome.TLS_ERROR, f"TLS failure: {err}") from err
         except aiohttp.ClientConnectorError as err:
-            raise AcsError(AcsErrorKind.CANNOT_CONNECT, f"cannot connect: {err}") from err
+            raise AcsError(SessionOutcome.CANNOT_CONNECT, f"cannot connect: {err}") from err
         except TimeoutError as err:
-            raise AcsError(AcsErrorKind.TIMEOUT, "no answer from the ACS in time") from err
+            raise AcsError(SessionOutcome.TIMEOUT, "no answer from the ACS in time") from err
         except (aiohttp.ClientError, OSError) as err:
-            raise AcsError(AcsErrorKind.CANNOT_CONNECT, f"connection broken: {err}") from err
+            raise AcsError(SessionOutcome.CANNOT_CONNECT, f"connection broken: {err}") from err
 
     async def _handle(
         self, response: aiohttp.ClientResponse, body: bytes | None
@@ -174,15 +163,15 @@ class AcsClient:
             await response.read()
             challenge = response.headers.get("WWW-Authenticate", "")
             if not challenge:
-                raise AcsError(AcsErrorKind.INVALID_AUTH, "401 without a challenge")
+                raise AcsError(SessionOutcome.INVALID_AUTH, "401 without a challenge")
             return AcsReply(401, b"", ""), challenge
         if status in (301, 302, 303, 307, 308):
             return await self._redirect(response, body), None
         if status == 503:
             retry_after = _retry_after(response.headers.get("Retry-After"))
-            raise AcsError(AcsErrorKind.BUSY, "the ACS answered 503", retry_after)
+            raise AcsError(SessionOutcome.ACS_BUSY, "the ACS answered 503", retry_after)
         if status not in (200, 204):
-            raise AcsError(AcsErrorKind.HTTP, f"the ACS answered HTTP {status}")
+            raise AcsError(SessionOutcome.HTTP_ERROR, f"the ACS answered HTTP {status}")
         content = await self._read(response)
         return AcsReply(status, content, response.headers.get("Content-Type", "")), None
 
@@ -210,23 +199,23 @@ class AcsClient:
         if "basic" in challenges:
             if urlsplit(self.url).scheme != "https":
                 raise AcsError(
-                    AcsErrorKind.INVALID_AUTH,
+                    SessionOutcome.INVALID_AUTH,
                     "the ACS asks for Basic authentication over plain HTTP; the password "
                     "would travel in clear (use https, or Digest)",
                 )
             self._digest = None
             self._basic = True
             return
-        raise AcsError(AcsErrorKind.INVALID_AUTH, f"unsupported authentication: {header}")
+        raise AcsError(SessionOutcome.INVALID_AUTH, f"unsupported authentication: {header}")
 
     async def _redirect(self, response: aiohttp.ClientResponse, body: bytes | None) -> AcsReply:
         location = response.headers.get("Location")
         await response.read()
         if response.status not in (302, 307) or not location:
-            raise AcsError(AcsErrorKind.HTTP, f"unexpected redirect {response.status}")
+            raise AcsError(SessionOutcome.HTTP_ERROR, f"unexpected redirect {response.status}")
         self.redirects += 1
         if self.redirects > MAX_REDIRECTS:
-            raise AcsError(AcsErrorKind.HTTP, "too many redirects")
+            raise AcsError(SessionOutcome.HTTP_ERROR, "too many redirects")
         self.url = urljoin(self.url, location)
         self._digest = None
         self._basic = False
@@ -235,13 +224,13 @@ class AcsClient:
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         length = response.content_length
         if length is not None and length > self._max_body:
-            raise AcsError(AcsErrorKind.PROTOCOL, f"answer of {length} bytes is too large")
+            raise AcsError(SessionOutcome.PROTOCOL_ERROR, f"answer of {length} bytes is too large")
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.content.iter_chunked(65536):
             size += len(chunk)
             if size > self._max_body:
-                raise AcsError(AcsErrorKind.PROTOCOL, "answer too large")
+                raise AcsError(SessionOutcome.PROTOCOL_ERROR, "answer too large")
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -155,8 +155,10 @@ class DataModel:
         self._listeners: list[Listener] = []
         self._getters: dict[str, Getter] = {}
         self._staged: dict[str, Value] = {}
-        # What export_state returns, kept up to date change by change.
+        # What export_state returns, kept up to date change by change; the revision
+        # counts its changes, so that a host can tell whether there is anything to save.
         self._persisted: dict[str, str] = {}
+        self.revision = 0
         self._tables: dict[str, TableNode] = {}
         self._batch: list[Change] | None = None
         # Recent walks (GPV/GPN of the same subtree again), valid while the shape holds.
@@ -417,7 +419,10 @@ class DataModel:
             node.value = value
             node.xml = None
             if node.path in persisted:
-                persisted[node.path] = node.spec.type.to_text(value)
+                text = node.spec.type.to_text(value)
+                if persisted[node.path] != text:
+                    persisted[node.path] = text
+                    self.revision += 1
             if old != value or type(old) is not type(value):
                 changes.append(Change(ChangeKind.VALUE, node.path, source, old, value))
         self._notify(changes)
@@ -451,6 +456,7 @@ class DataModel:
         )
         table.instances[number] = instance
         self._walks.clear()
+        self.revision += 1
         self._notify(
             [Change(ChangeKind.ADDED, instance.path, source), *_counted(table, source, -1)]
         )
@@ -467,6 +473,7 @@ class DataModel:
         table = self.table(table_path)
         del table.instances[node.instance]
         self._walks.clear()
+        self.revision += 1
         for item in _walk(node):
             self._index.pop(item.path, None)
             self._persisted.pop(item.path, None)
@@ -524,6 +531,7 @@ class DataModel:
         self._persisted.clear()
         self._tables.clear()
         self._walks.clear()
+        self.revision += 1
         self.root = self._build_object(
             f"{self.root_name}.", self._root_spec, f"{self.root_name}.", None
         )

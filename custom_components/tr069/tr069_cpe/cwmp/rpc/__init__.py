@@ -34,22 +34,22 @@ RPCS: Final = {
     rpc.name: rpc
     for rpc in (
         Rpc("GetRPCMethods", get_rpc_methods.handle),
-        Rpc("SetParameterValues", set_parameter_values.handle),
+        Rpc("SetParameterValues", set_parameter_values.handle, mutating=True),
         Rpc("GetParameterValues", get_parameter_values.handle),
         Rpc("GetParameterNames", get_parameter_names.handle),
-        Rpc("SetParameterAttributes", set_parameter_attributes.handle),
+        Rpc("SetParameterAttributes", set_parameter_attributes.handle, mutating=True),
         Rpc("GetParameterAttributes", get_parameter_attributes.handle),
-        Rpc("AddObject", add_object.handle),
-        Rpc("DeleteObject", delete_object.handle),
-        Rpc("Reboot", reboot.handle),
-        Rpc("Download", download.handle),
-        Rpc("Upload", upload.handle),
-        Rpc("FactoryReset", factory_reset.handle),
-        Rpc("ScheduleInform", schedule_inform.handle),
+        Rpc("AddObject", add_object.handle, mutating=True),
+        Rpc("DeleteObject", delete_object.handle, mutating=True),
+        Rpc("Reboot", reboot.handle, mutating=True),
+        Rpc("Download", download.handle, mutating=True),
+        Rpc("Upload", upload.handle, mutating=True),
+        Rpc("FactoryReset", factory_reset.handle, mutating=True),
+        Rpc("ScheduleInform", schedule_inform.handle, mutating=True),
         Rpc("GetQueuedTransfers", get_queued_transfers.handle),
         Rpc("GetAllQueuedTransfers", get_queued_transfers.handle_all),
-        Rpc("ScheduleDownload", schedule_download.handle),
-        Rpc("CancelTransfer", cancel_transfer.handle),
+        Rpc("ScheduleDownload", schedule_download.handle, mutating=True),
+        Rpc("CancelTransfer", cancel_transfer.handle, mutating=True),
     )
 }
 
@@ -64,13 +64,16 @@ async def dispatch(envelope: Envelope, ctx: RpcContext) -> str:
         )
         return fault_body(unsupported, namespace)
     try:
-        return await rpc.handle(envelope, ctx)
+        response = await rpc.handle(envelope, ctx)
+        if rpc.mutating:
+            await ctx.persist()
     except CwmpFault as fault:
         _LOGGER.debug("%s failed: %s %s", envelope.method, int(fault.code), fault.text)
         return fault_body(fault, namespace)
     except Exception:
         _LOGGER.exception("Unexpected error while handling %s", envelope.method)
         return fault_body(CwmpFault(FaultCode.INTERNAL_ERROR), namespace)
+    return response
 
 
 __all__ = ["RPCS", "Rpc", "RpcContext", "dispatch"]

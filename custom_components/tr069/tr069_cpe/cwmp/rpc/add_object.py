@@ -31,7 +31,6 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     name, key = object_name(request), parameter_key(request)
     instance = ctx.datamodel.add_instance(name, Source.ACS)
     ctx.set_parameter_key(key)
-    await ctx.persist()
     return (
         "<cwmp:AddObjectResponse>"
         f"<InstanceNumber>{instance.instance}</InstanceNumber><Status>0</Status>"

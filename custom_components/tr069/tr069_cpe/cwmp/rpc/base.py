@@ -55,7 +55,7 @@ class RpcContext(Protocol):
         """Record the ParameterKey of a successful configuration change."""
 
     async def persist(self) -> None:
-        """Save the agent's state now (before the response goes out)."""
+        """Save the agent's state now (before the response goes out), if it changed."""
 
 
 type Handler = Callable[[Envelope, RpcContext], Awaitable[str]]
@@ -71,6 +71,8 @@ class Rpc:
 
     name: str
     handle: Handler
+    # Changes what is saved: the dispatcher saves once it succeeded, before answering.
+    mutating: bool = False
 
 
 def invalid(message: str) -> CwmpFault:

@@ -9,5 +9,4 @@ from .base import RpcContext, command_key
 async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Cancel, or fault 9021 (started or done) / 9003 (no such CommandKey)."""
     ctx.transfers.cancel(command_key(request.body))
-    await ctx.persist()
     return "<cwmp:CancelTransferResponse/>"

@@ -13,5 +13,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     name, key = object_name(request), parameter_key(request)
     ctx.datamodel.delete_instance(name, Source.ACS)
     ctx.set_parameter_key(key)
-    await ctx.persist()
     return "<cwmp:DeleteObjectResponse><Status>0</Status></cwmp:DeleteObjectResponse>"

@@ -43,5 +43,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     )
     ctx.transfers.check(transfer)
     ctx.transfers.queue(transfer)
-    await ctx.persist()
     return f"<cwmp:DownloadResponse>{PENDING}</cwmp:DownloadResponse>"

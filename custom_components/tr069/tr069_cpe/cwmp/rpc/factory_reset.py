@@ -9,5 +9,4 @@ from .base import RpcContext
 async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Reset once the session is over."""
     ctx.factory_reset()
-    await ctx.persist()
     return "<cwmp:FactoryResetResponse/>"

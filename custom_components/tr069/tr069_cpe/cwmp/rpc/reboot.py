@@ -9,5 +9,4 @@ from .base import RpcContext, command_key
 async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Remember the CommandKey for ``M Reboot``; restart after the session."""
     ctx.reboot(command_key(request.body))
-    await ctx.persist()
     return "<cwmp:RebootResponse/>"

@@ -62,5 +62,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     )
     ctx.transfers.check(transfer)
     ctx.transfers.queue(transfer)
-    await ctx.persist()
     return "<cwmp:ScheduleDownloadResponse/>"

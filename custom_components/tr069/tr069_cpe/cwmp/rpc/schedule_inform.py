@@ -10,5 +10,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Schedule the Inform (it survives a restart)."""
     delay = int_arg(request.body, "DelaySeconds", minimum=1)
     ctx.schedule_inform(delay, command_key(request.body))
-    await ctx.persist()
     return "<cwmp:ScheduleInformResponse/>"

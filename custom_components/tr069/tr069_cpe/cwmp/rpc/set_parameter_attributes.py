@@ -28,5 +28,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Check and apply every attribute change; fault 9003/9005/9009 otherwise."""
     structs = array_arg(request.body, "ParameterList", "SetParameterAttributesStruct")
     ctx.notifications.set_attributes([_change(struct) for struct in structs])
-    await ctx.persist()
     return "<cwmp:SetParameterAttributesResponse/>"

@@ -29,5 +29,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
         raise invalid("ParameterKey is longer than 32 characters")
     ctx.datamodel.set_values(items, Source.ACS)
     ctx.set_parameter_key(key)
-    await ctx.persist()
     return "<cwmp:SetParameterValuesResponse><Status>0</Status></cwmp:SetParameterValuesResponse>"

@@ -22,5 +22,4 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     )
     ctx.transfers.check(transfer)
     ctx.transfers.queue(transfer)
-    await ctx.persist()
     return f"<cwmp:UploadResponse>{PENDING}</cwmp:UploadResponse>"

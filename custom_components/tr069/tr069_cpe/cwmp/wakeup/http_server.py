@@ -1,83 +1,33 @@
-"""The Connection Request server (TR-069 3.2.2): how the ACS wakes the CPE up.
+"""The HTTP Connection Request server (TR-069 3.2.2).
 
 A GET on a random path unique to this CPE, authenticated with HTTP Digest
 against ConnectionRequestUsername/Password. A valid request is answered 200
 with an empty body *before* the session starts; a burst of requests gives one
 session. Too many requests in a short time are refused with 503 and no
-Retry-After, as the standard asks.
-
-Two limits apply. Accepted Connection Requests share one bucket (what the
-standard asks for). Every request also counts against its source address, so
-a host that floods the server, or guesses passwords, is refused without
-using up the ACS's share.
+Retry-After, as the standard asks (the limits are the :class:`WakeUpGate`'s).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
 import logging
 import socket
-import time
 from typing import Final
 
 from aiohttp import web
 
-from .auth import DigestServer
+from ..auth import DigestServer
+from .gate import WakeUpGate
 
 _LOGGER = logging.getLogger(__name__)
 
 REALM: Final = "tr069-cpe"
-# Source addresses whose buckets are remembered (the least recent are forgotten).
-MAX_SOURCES: Final = 256
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """Token bucket: ``burst`` requests at once, refilled at ``per_second``."""
-
-    burst: int = 20
-    per_second: float = 1.0
-
-
-class _TokenBucket:
-    def __init__(self, limit: RateLimit) -> None:
-        self._limit = limit
-        self._tokens = float(limit.burst)
-        self._stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self._tokens = min(
-            self._limit.burst, self._tokens + (now - self._stamp) * self._limit.per_second
-        )
-        self._stamp = now
-        if self._tokens < 1:
-            return False
-        self._tokens -= 1
-        return True
+METHOD: Final = "HTTP"
 
 
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("", 0))
         return int(probe.getsockname()[1])
-
-
-class _SourceBuckets:
-    """One bucket per source address; a Digest request takes two (challenge, answer)."""
-
-    def __init__(self, limit: RateLimit) -> None:
-        self._limit = RateLimit(burst=2 * limit.burst, per_second=2 * limit.per_second)
-        self._buckets: OrderedDict[str, _TokenBucket] = OrderedDict()
-
-    def take(self, source: str) -> bool:
-        bucket = self._buckets.pop(source, None) or _TokenBucket(self._limit)
-        self._buckets[source] = bucket
-        if len(self._buckets) > MAX_SOURCES:
-            self._buckets.popitem(last=False)
-        return bucket.take()
 
 
 class ConnectionRequestServer:
@@ -87,19 +37,14 @@ class ConnectionRequestServer:
         self,
         *,
         path: str,
-        credentials: Callable[[], tuple[str, str]],
-        on_request: Callable[[], None],
+        gate: WakeUpGate,
         bind_host: str | None = None,
         port: int = 7547,
-        rate_limit: RateLimit | None = None,
     ) -> None:
         self.path = path if path.startswith("/") else f"/{path}"
-        self._credentials = credentials
-        self._on_request = on_request
+        self._gate = gate
         self._bind_host = bind_host
         self._port = port
-        self._accepted = _TokenBucket(rate_limit or RateLimit())
-        self._sources = _SourceBuckets(rate_limit or RateLimit())
         self._digest = DigestServer(REALM)
         self._runner: web.AppRunner | None = None
         self.port = port
@@ -135,10 +80,10 @@ class ConnectionRequestServer:
             return web.Response(status=404)
         if request.method != "GET":
             return web.Response(status=405, headers={"Allow": "GET"})
-        if not self._sources.take(request.remote or ""):
+        if not self._gate.from_source(request.remote or ""):
             _LOGGER.warning("Connection Requests from %s refused: too many", request.remote)
             return web.Response(status=503)
-        username, password = self._credentials()
+        username, password = self._gate.credentials()
         verdict = self._digest.verify(
             "GET", request.path_qs, request.headers.get("Authorization"), username, password
         )
@@ -149,11 +94,10 @@ class ConnectionRequestServer:
                 status=401,
                 headers={"WWW-Authenticate": self._digest.challenge(stale=verdict is None)},
             )
-        if not self._accepted.take():
-            _LOGGER.warning("Connection Request refused: rate limit reached")
+        if not self._gate.admit(METHOD):
             return web.Response(status=503)
         response = web.Response(status=200)
         await response.prepare(request)
         await response.write_eof()
-        self._on_request()
+        self._gate.wake(METHOD)
         return response
