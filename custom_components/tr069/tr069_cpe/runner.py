@@ -9,8 +9,10 @@ The same agent as in Home Assistant, with its state in a JSON file::
                 [--product-class PC] [--root Device|InternetGatewayDevice]
                 [--cr-port N] [--cr-host H] [--soap-log DIR] [--once]
 
-ACS credentials come from the environment (``TR069_ACS_USERNAME``,
-``TR069_ACS_PASSWORD``) so that they never show in a process list.
+Credentials come from the environment so that they never show in a process list:
+``TR069_ACS_USERNAME``/``TR069_ACS_PASSWORD`` towards the ACS, and
+``TR069_CR_USERNAME``/``TR069_CR_PASSWORD`` for Connection Requests (by default the
+serial number and a random password, until the ACS sets them).
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
         acs_url=args.acs_url,
         acs_username=os.environ.get("TR069_ACS_USERNAME", ""),
         acs_password=os.environ.get("TR069_ACS_PASSWORD", ""),
+        connection_request_username=os.environ.get("TR069_CR_USERNAME"),
+        connection_request_password=os.environ.get("TR069_CR_PASSWORD"),
         ca_pem=_read_ca(os.environ.get("TR069_CA_FILE")),
         root=RootObject(args.root),
         connection_request_port=args.cr_port,
