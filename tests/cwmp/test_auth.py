@@ -115,3 +115,25 @@ def test_expired_nonce_is_stale(monkeypatch: pytest.MonkeyPatch) -> None:
     now[0] += 11
     assert server.verify("GET", "/cr", header, "acs", "secret") is None
     assert "stale=true" in server.challenge(stale=True)
+
+
+def test_counts_of_expired_nonces_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(auth.time, "monotonic", lambda: now[0])
+    server = DigestServer("realm", nonce_ttl=8)
+    for _ in range(50):
+        now[0] += 0.01  # one nonce per instant
+        assert server.verify("GET", "/cr", answer(server, "acs", "secret"), "acs", "secret")
+    assert len(server._last_nc) == 50
+    now[0] += 0.5
+    fresh = answer(server, "acs", "secret")  # a sweep waits for a quarter of the lifetime
+    assert len(server._last_nc) == 50
+    now[0] += 8
+    server.challenge()
+    assert server._last_nc == {}
+    now[0] -= 4  # a nonce still in its lifetime keeps its count across sweeps
+    assert server.verify("GET", "/cr", fresh, "acs", "secret") is True
+    now[0] += 3
+    server.challenge()
+    assert len(server._last_nc) == 1
+    assert server.verify("GET", "/cr", fresh, "acs", "secret") is False

@@ -7,7 +7,7 @@ The same agent as in Home Assistant, with its state in a JSON file::
 
     scripts/cpe --acs-url URL --state-dir DIR [--serial SN] [--oui OUI]
                 [--product-class PC] [--root Device|InternetGatewayDevice]
-                [--cr-port N] [--cr-host H] [--soap-log DIR] [--once]
+                [--cr-port N] [--cr-host H] [--cr-rate R] [--soap-log DIR] [--once]
 
 Credentials come from the environment so that they never show in a process list:
 ``TR069_ACS_USERNAME``/``TR069_ACS_PASSWORD`` towards the ACS, and
@@ -34,6 +34,7 @@ from .cwmp.agent import CpeAgent
 from .cwmp.config import AgentConfig, Identity
 from .cwmp.datamodel import RootObject
 from .cwmp.state import JsonFileStateStore
+from .cwmp.wakeup import RateLimit
 from .version import VERSION
 
 _LOGGER = logging.getLogger(__name__)
@@ -53,6 +54,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--cr-port", type=int, default=7547, help="Connection Request port")
     parser.add_argument("--cr-host", help="advertised host[:port] for Connection Requests")
+    parser.add_argument(
+        "--cr-rate",
+        type=float,
+        default=RateLimit().per_second,
+        help="accepted Connection Requests per second after a burst of 20 (load tests)",
+    )
     parser.add_argument("--soap-log", type=Path, help="write every envelope to this folder")
     parser.add_argument("--once", action="store_true", help="run one session and exit")
     return parser.parse_args(argv)
@@ -102,6 +109,7 @@ def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
         root=RootObject(args.root),
         connection_request_port=args.cr_port,
         connection_request_host=args.cr_host,
+        rate_limit=RateLimit(per_second=args.cr_rate),
         user_agent=f"tr069-headless/{VERSION}",
     )
     store = JsonFileStateStore(args.state_dir / "state.json")

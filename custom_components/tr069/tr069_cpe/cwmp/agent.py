@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 import contextlib
+import copy
 from dataclasses import replace
 import logging
 import math
@@ -229,7 +230,7 @@ class CpeAgent:
             notifications=self.notifications.to_json(),
             transfers=self.transfers.to_json(),
             scheduled_informs=self._timers.scheduled.to_json(),
-            wake_up=self._wake_up_state,
+            wake_up=copy.deepcopy(self._wake_up_state),
             reboot_command_key=self._reboot_key,
             factory_reset=self._factory_reset,
             user_settings=self.config.management_settings(),

@@ -8,7 +8,7 @@ an older version up to date.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 STATE_VERSION: Final = 2
@@ -41,8 +41,8 @@ class AgentState:
     user_settings: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The saved form, with its version."""
-        return {"version": STATE_VERSION, **asdict(self)}
+        """The saved form, with its version (the parts are taken as they are, not copied)."""
+        return {"version": STATE_VERSION, **{name: getattr(self, name) for name in self.__slots__}}
 
     @classmethod
     def from_json(cls, data: object) -> AgentState:

@@ -140,17 +140,19 @@ class DigestServer:
         self.nonce_ttl = nonce_ttl
         self._secret = secrets.token_bytes(32)
         self._opaque = secrets.token_hex(16)
-        self._last_nc: dict[str, int] = {}
+        # Nonces in use: when each was issued, and the last nonce count it came with.
+        self._last_nc: dict[str, tuple[float, int]] = {}
+        self._swept = time.monotonic()
 
     def _make_nonce(self, issued: float) -> str:
-        stamp = f"{issued:.6f}"
+        stamp = str(int(issued * 1_000_000))  # microseconds, rounded down: never ahead of now
         mac = hmac.new(self._secret, stamp.encode(), hashlib.sha256).hexdigest()[:32]
         return base64.b64encode(f"{stamp}:{mac}".encode()).decode("ascii")
 
     def _nonce_age(self, nonce: str, now: float) -> float | None:
         try:
             stamp, mac = base64.b64decode(nonce, validate=True).decode().split(":")
-            issued = float(stamp)
+            issued = int(stamp) / 1_000_000
         except ValueError:
             return None
         expected = hmac.new(self._secret, stamp.encode(), hashlib.sha256).hexdigest()[:32]
@@ -189,7 +191,7 @@ class DigestServer:
             return False
         if age > self.nonce_ttl:
             return None
-        return self._count_ok(nonce, params.get("nc", ""))
+        return self._count_ok(nonce, now - age, params.get("nc", ""))
 
     def _expected(self, method: str, params: dict[str, str], password: str) -> str | None:
         if params.get("realm") != self.realm or params.get("qop") != "auth":
@@ -203,18 +205,23 @@ class DigestServer:
             f"{ha1}:{params.get('nonce')}:{params.get('nc')}:{params.get('cnonce')}:auth:{ha2}",
         )
 
-    def _count_ok(self, nonce: str, nc_text: str) -> bool:
+    def _count_ok(self, nonce: str, issued: float, nc_text: str) -> bool:
         try:
             nc = int(nc_text, 16)
         except ValueError:
             return False
-        if nc <= self._last_nc.get(nonce, 0):
+        if nc <= self._last_nc.get(nonce, (issued, 0))[1]:
             return False
-        self._last_nc[nonce] = nc
+        self._last_nc[nonce] = (issued, nc)
         return True
 
     def _forget_expired(self, now: float) -> None:
-        for nonce in list(self._last_nc):
-            age = self._nonce_age(nonce, now)
-            if age is None or age > self.nonce_ttl:
-                del self._last_nc[nonce]
+        """Drop the counts of expired nonces (a sweep every quarter of their lifetime)."""
+        if now - self._swept < self.nonce_ttl / 4:
+            return
+        self._swept = now
+        self._last_nc = {
+            nonce: entry
+            for nonce, entry in self._last_nc.items()
+            if now - entry[0] <= self.nonce_ttl
+        }

@@ -62,7 +62,7 @@ class CpeRequests:
     def to_json(self) -> dict[str, Any]:
         """Serialisable form."""
         return {
-            "acs_methods": self.acs_methods,
+            "acs_methods": None if self.acs_methods is None else list(self.acs_methods),
             "downloads": [
                 {"file_type": item.file_type, "arguments": [list(arg) for arg in item.arguments]}
                 for item in self.downloads
