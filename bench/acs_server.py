@@ -17,6 +17,12 @@ URL).  Commands:
            ``name`` and queue a Download of it for the device's next session.
 ``sent_at`` ``{"serial", "method"}``: when (``time.time()``) the ACS last sent that RPC
            to the device (None if never).
+``watch``  ``{"serial", "pid"}``: at that device's next Inform, note when it arrived
+           (``time.time()``) and the CPU milliseconds process ``pid`` had used by then.
+``watched`` ``{"serial", "timeout"}``: wait for the watched Inform; ``{"at", "cpu_ms",
+           "connection_request_url"}``.
+``last_session`` ``{"serial"}``: the bodies of that device's last finished session,
+           base64: ``{"outgoing": [...], "incoming": [...]}``.
 ``reset``  forget the records (informs, sessions, tasks).
 ``stats``  CPU seconds of this process, sessions, validation failures, protocol errors.
 ``quit``
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -37,6 +44,8 @@ from typing import Any
 
 from local_acs import InformRecord, LocalAcs, rpc
 from local_acs.rpc import RpcRequest
+
+from .proc import cpu_ms
 
 CR_EVENT = "6 CONNECTION REQUEST"
 
@@ -75,10 +84,18 @@ class Controller:
         self.acs = acs
         self.plans: dict[str, list[dict[str, Any]]] = {}
         self.informs = 0
+        self.watches: dict[str, tuple[int, asyncio.Future[dict[str, Any]]]] = {}
         acs.add_inform_hook(self._on_inform)
 
     def _on_inform(self, inform: InformRecord) -> None:
         self.informs += 1
+        pid, seen = self.watches.get(inform.serial, (0, None))
+        if seen is not None and not seen.done():
+            url = next(
+                (item.value for item in inform.parameters if item.name.endswith("RequestURL")), ""
+            )
+            at = inform.session.messages[0].at
+            seen.set_result({"at": at, "cpu_ms": cpu_ms(pid), "connection_request_url": url})
         for spec in self.plans.get(inform.serial, []):
             self.acs.queue(inform.serial, _request(spec, self.informs))
 
@@ -98,6 +115,17 @@ class Controller:
                 return {}
             case "sent_at":
                 return {"at": self._sent_at(command["serial"], command["method"])}
+            case "watch":
+                seen = asyncio.get_running_loop().create_future()
+                self.watches[command["serial"]] = (command["pid"], seen)
+                return {}
+            case "watched":
+                _, seen = self.watches[command["serial"]]
+                answer = await asyncio.wait_for(asyncio.shield(seen), command["timeout"])
+                del self.watches[command["serial"]]
+                return answer
+            case "last_session":
+                return self._last_session(command["serial"])
             case "reset":
                 self._reset()
                 return {}
@@ -112,6 +140,20 @@ class Controller:
                     "protocol_error_count": len(self.acs.protocol_errors),
                 }
         raise ValueError(f"unknown command {command!r}")
+
+    def _last_session(self, serial: str) -> dict[str, Any]:
+        session = next(
+            item for item in reversed(self.acs.sessions) if item.serial == serial and item.ended
+        )
+
+        def bodies(direction: str) -> list[str]:
+            return [
+                base64.b64encode(message.body).decode()
+                for message in session.messages
+                if message.direction == direction
+            ]
+
+        return {"outgoing": bodies("cpe"), "incoming": bodies("acs")}
 
     def _sent_at(self, serial: str, method: str) -> float | None:
         for session in reversed(self.acs.sessions):

@@ -73,6 +73,13 @@ class ChildProcess:
             process.kill()
             await process.wait()
 
+    @property
+    def pid(self) -> int:
+        """The child's process ID."""
+        if self._process is None:
+            raise ChildError(f"{self.module} is not running")
+        return self._process.pid
+
     async def call(self, cmd: str, **arguments: Any) -> dict[str, Any]:
         """Send one command and return its answer (ChildError if it failed)."""
         process = self._process

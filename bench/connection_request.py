@@ -9,24 +9,17 @@ and, on the 200, replays the agent's recorded Inform session with a bare client.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
-import secrets
-from types import TracebackType
-from typing import Self
-
-from aiohttp import web
 
 from .agent import CR_PASSWORD, CR_USERNAME, OUI, SERIAL, BenchAgent
 from .context import Context
 from .figures import Figure, Stat, Target
+from .floor_cpe import FloorCpe
 from .meterdata import make_meters
 from .replay import Replayer
 from .tree import meter_tree
 
 FIGURES = ("cr.get_200", "cr.inform")
-_CHALLENGE = 'Digest realm="floor", qop="auth", nonce="{nonce}", algorithm=MD5'
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,54 +34,6 @@ class Plan:
 
 FULL = Plan(meters=10, rounds=6, per_round=20, settle=0.03)
 QUICK = Plan(meters=2, rounds=1, per_round=3, settle=0.01)
-
-
-class FloorCpe:
-    """A bare Connection Request endpoint that replays a recorded session on a 200."""
-
-    def __init__(self, replayer: Replayer) -> None:
-        self._replayer = replayer
-        self._runner: web.AppRunner | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self.url = ""
-
-    async def __aenter__(self) -> Self:
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}/{secrets.token_urlsafe(18)}"
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        if "Authorization" not in request.headers:
-            nonce = secrets.token_hex(16)
-            return web.Response(
-                status=401, headers={"WWW-Authenticate": _CHALLENGE.format(nonce=nonce)}
-            )
-        response = web.Response(status=200)
-        await response.prepare(request)
-        await response.write_eof()
-        task = asyncio.get_running_loop().create_task(self._replayer.session())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return response
 
 
 async def _connection_requests(

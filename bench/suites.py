@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from . import config_files, connection_request, home_assistant, idle, large_tree, sessions
+from . import (
+    config_files,
+    connection_request,
+    headless,
+    home_assistant,
+    idle,
+    large_tree,
+    sessions,
+)
 from .context import Context
 from .figures import Figure
 
@@ -27,5 +35,6 @@ BENCHMARKS: dict[str, Suite] = {
     "home_assistant": Suite(home_assistant.run, home_assistant.FIGURES),
     "connection_request": Suite(connection_request.run, connection_request.FIGURES),
     "idle": Suite(idle.run, idle.FIGURES),
+    "headless": Suite(headless.run, headless.FIGURES),
 }
 FIGURE_IDS = tuple(figure for suite in BENCHMARKS.values() for figure in suite.figures)
