@@ -23,6 +23,9 @@ URL).  Commands:
            "connection_request_url"}``.
 ``last_session`` ``{"serial"}``: the bodies of that device's last finished session,
            base64: ``{"outgoing": [...], "incoming": [...]}``.
+``sessions_done`` ``{"prefix", "count", "timeout"}``: wait until ``count`` sessions of
+           devices whose serial starts with ``prefix`` have ended; ``{"first", "last"}``:
+           when the first of them started and the last ended (``time.time()``).
 ``reset``  forget the records (informs, sessions, tasks).
 ``stats``  CPU seconds of this process, sessions, validation failures, protocol errors.
 ``quit``
@@ -126,6 +129,10 @@ class Controller:
                 return answer
             case "last_session":
                 return self._last_session(command["serial"])
+            case "sessions_done":
+                return await asyncio.wait_for(
+                    self._sessions_done(command["prefix"], command["count"]), command["timeout"]
+                )
             case "reset":
                 self._reset()
                 return {}
@@ -140,6 +147,20 @@ class Controller:
                     "protocol_error_count": len(self.acs.protocol_errors),
                 }
         raise ValueError(f"unknown command {command!r}")
+
+    async def _sessions_done(self, prefix: str, count: int) -> dict[str, Any]:
+        while True:
+            ended = [
+                session
+                for session in self.acs.sessions
+                if session.ended and (session.serial or "").startswith(prefix)
+            ]
+            if len(ended) >= count:
+                return {
+                    "first": min(session.started_at for session in ended),
+                    "last": max(session.ended_at or 0.0 for session in ended),
+                }
+            await asyncio.sleep(0.05)
 
     def _last_session(self, serial: str) -> dict[str, Any]:
         session = next(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from . import (
     config_files,
     connection_request,
+    fleet,
     headless,
     home_assistant,
     idle,
@@ -36,5 +37,6 @@ BENCHMARKS: dict[str, Suite] = {
     "connection_request": Suite(connection_request.run, connection_request.FIGURES),
     "idle": Suite(idle.run, idle.FIGURES),
     "headless": Suite(headless.run, headless.FIGURES),
+    "fleet": Suite(fleet.run, fleet.FIGURES),
 }
 FIGURE_IDS = tuple(figure for suite in BENCHMARKS.values() for figure in suite.figures)

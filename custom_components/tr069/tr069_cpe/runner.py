@@ -8,6 +8,7 @@ The same agent as in Home Assistant, with its state in a JSON file::
     scripts/cpe --acs-url URL --state-dir DIR [--serial SN] [--oui OUI]
                 [--product-class PC] [--root Device|InternetGatewayDevice]
                 [--cr-port N] [--cr-host H] [--cr-rate R] [--soap-log DIR] [--once]
+                [--fleet N]
 
 Credentials come from the environment so that they never show in a process list:
 ``TR069_ACS_USERNAME``/``TR069_ACS_PASSWORD`` towards the ACS, and
@@ -35,6 +36,7 @@ from .cwmp.config import AgentConfig, Identity
 from .cwmp.datamodel import RootObject
 from .cwmp.state import JsonFileStateStore
 from .cwmp.wakeup import RateLimit
+from .fleet import run_fleet
 from .version import VERSION
 
 _LOGGER = logging.getLogger(__name__)
@@ -62,6 +64,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--soap-log", type=Path, help="write every envelope to this folder")
     parser.add_argument("--once", action="store_true", help="run one session and exit")
+    parser.add_argument(
+        "--fleet",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run N gateways in this process (serials SERIAL-1..N, ports from --cr-port up)",
+    )
     return parser.parse_args(argv)
 
 
@@ -175,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.fleet > 1:
+        if args.once or args.soap_log:
+            print("--fleet runs without --once and --soap-log", file=sys.stderr)
+            return 2
+        return asyncio.run(run_fleet(args, lambda member: build_agent(member, None)))
     return asyncio.run(run(args))
 
 

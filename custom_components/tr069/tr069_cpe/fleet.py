@@ -1,0 +1,109 @@
+"""Many gateways in one process: ``scripts/cpe --fleet N``, to load-test an ACS.
+
+Gateway ``k`` (1..N) is the runner's gateway with serial ``<--serial>-<k>``, its
+Connection Request port ``--cr-port + k - 1`` (``--cr-port 0``: any free port each)
+and its state in ``<--state-dir>/<serial>/``. Each one is a complete agent: it
+bootstraps, informs periodically, answers Connection Requests and RPCs, and
+restarts after a Reboot, as ``scripts/cpe`` alone does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+import contextlib
+import logging
+import resource
+import signal
+from typing import Final
+
+from .cwmp.agent import CpeAgent
+
+_LOGGER = logging.getLogger(__name__)
+
+# Starting gateways: how many set up at once (each binds a port and reads its state).
+SETUP_CONCURRENCY: Final = 64
+# Descriptors per gateway: its listening sockets, a session, a Connection Request.
+DESCRIPTORS_PER_GATEWAY: Final = 6
+
+type BuildAgent = Callable[[argparse.Namespace], CpeAgent]
+
+
+def members(args: argparse.Namespace) -> list[argparse.Namespace]:
+    """The command line of each gateway of the fleet."""
+    return [
+        argparse.Namespace(
+            **{
+                **vars(args),
+                "serial": f"{args.serial}-{number}",
+                "cr_port": args.cr_port + number - 1 if args.cr_port else 0,
+                "state_dir": args.state_dir / f"{args.serial}-{number}",
+                "fleet": 1,
+            }
+        )
+        for number in range(1, args.fleet + 1)
+    ]
+
+
+def raise_descriptor_limit(gateways: int) -> None:
+    """Allow the descriptors the fleet needs, within the hard limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 64 + gateways * DESCRIPTORS_PER_GATEWAY
+    if soft < wanted:
+        limit = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+        if limit < wanted:
+            _LOGGER.warning(
+                "Only %d descriptors allowed: %d gateways may run short", limit, gateways
+            )
+
+
+async def run_fleet(args: argparse.Namespace, build: BuildAgent) -> int:
+    """Run every gateway until SIGINT/SIGTERM; 2 (and every gateway stops) if one cannot start."""
+    raise_descriptor_limit(args.fleet)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    starting = asyncio.Semaphore(SETUP_CONCURRENCY)
+    try:
+        results = await asyncio.gather(
+            *(_gateway(member, build, starting, stop) for member in members(args))
+        )
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    return max(results, default=0)
+
+
+async def _gateway(
+    args: argparse.Namespace, build: BuildAgent, starting: asyncio.Semaphore, stop: asyncio.Event
+) -> int:
+    """One gateway: set up, run until stopped, start again after a Reboot."""
+    while not stop.is_set():
+        agent = build(args)
+        async with starting:
+            try:
+                await agent.setup()
+            except OSError as err:
+                await agent.shutdown()
+                _LOGGER.error("%s cannot listen on port %s: %s", args.serial, args.cr_port, err)  # noqa: TRY400
+                stop.set()  # a fleet that is not whole would measure the wrong thing
+                return 2
+        running = asyncio.create_task(agent.run(), name=f"tr069 fleet {args.serial}")
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait((running, stopping), return_when=asyncio.FIRST_COMPLETED)
+            if running.done() and (error := running.exception()) is not None:
+                _LOGGER.error("%s stopped: %s", args.serial, error, exc_info=error)
+                return 1
+        finally:
+            for task in (running, stopping):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await agent.shutdown()
+        if not agent.restarting:
+            break
+    return 0
