@@ -54,3 +54,8 @@ async def serve() -> AsyncIterator[Serve]:
     yield start
     for runner in runners:
         await runner.cleanup()
+
+
+from tests.servers.fixtures import acs_xmpp, coturn, prosody, stun_server  # noqa: E402
+
+__all__ = ["acs_xmpp", "coturn", "prosody", "stun_server"]

@@ -22,6 +22,11 @@ FILES = {
 }
 
 
+def bbf_objects(root: RootObject) -> dict[str, etree._Element]:
+    document = etree.parse(str(datamodels_dir() / FILES[root]))
+    return {obj.get("name"): obj for obj in document.getroot().iter("{*}object")}
+
+
 def bbf_parameters(root: RootObject) -> dict[str, etree._Element]:
     document = etree.parse(str(datamodels_dir() / FILES[root]))
     data_types = {
@@ -35,14 +40,27 @@ def bbf_parameters(root: RootObject) -> dict[str, etree._Element]:
     return parameters
 
 
+def object_path(spec: ObjectSpec, prefix: str) -> str:
+    return f"{prefix}{spec.name}.{'{i}.' if spec.multi_instance else ''}"
+
+
 def ours(spec: ObjectSpec, prefix: str = "") -> dict[str, ParameterSpec]:
     found: dict[str, ParameterSpec] = {}
-    path = f"{prefix}{spec.name}."
+    path = object_path(spec, prefix)
     for child in spec.children:
         if isinstance(child, ParameterSpec):
             found[path + child.name] = child
         else:
             found.update(ours(child, path))
+    return found
+
+
+def our_objects(spec: ObjectSpec, prefix: str = "") -> dict[str, ObjectSpec]:
+    path = object_path(spec, prefix)
+    found = {path: spec}
+    for child in spec.children:
+        if isinstance(child, ObjectSpec):
+            found.update(our_objects(child, path))
     return found
 
 
@@ -74,8 +92,14 @@ def test_standard_parameters_match_bbf(root: RootObject) -> None:
         assert (parameter.get("forcedInform") == "true") == spec.forced_inform, path
         active = parameter.get("activeNotify", "normal")
         assert ActiveNotify(active) is spec.active_notify, path
-        hidden = parameter.find("{*}syntax").get("hidden") == "true"
+        syntax = parameter.find("{*}syntax")
+        # "secured" replaced "hidden" in later data models: both read as "".
+        hidden = "true" in (syntax.get("hidden"), syntax.get("secured"))
         assert hidden == spec.hidden, path
+        bbf_list = syntax.find("{*}list")
+        assert (bbf_list is not None) == spec.is_list, path
+        if bbf_list is not None and bbf_list.get("maxItems"):
+            assert spec.max_items == int(bbf_list.get("maxItems")), path
         size = kind.find("{*}size")
         if size is not None:
             assert spec.max_length == int(size.get("maxLength")), path
@@ -88,6 +112,18 @@ def test_standard_parameters_match_bbf(root: RootObject) -> None:
         pattern = kind.find("{*}pattern")
         if pattern is not None:
             assert spec.pattern == pattern.get("value"), path
+
+
+@pytest.mark.parametrize("root", list(RootObject))
+def test_standard_objects_match_bbf(root: RootObject) -> None:
+    bbf = bbf_objects(root)
+    for path, spec in our_objects(root_spec(root)).items():
+        assert path in bbf, f"{path} is not in {FILES[root]}"
+        obj = bbf[path]
+        assert (obj.get("access") == "readWrite") == spec.writable, path
+        assert spec.multi_instance == (obj.get("maxEntries") != "1"), path
+        if spec.multi_instance:
+            assert obj.get("numEntriesParameter") == spec.count_parameter, path
 
 
 def test_data_models_are_where_the_tests_expect_them() -> None:

@@ -71,6 +71,7 @@ def test_names_next_level_lists_direct_children_only() -> None:
         ("Device.RootDataModelVersion", False),
         ("Device.DeviceInfo.", False),
         ("Device.ManagementServer.", False),
+        ("Device.XMPP.", False),
         ("Device.ThingNumberOfEntries", False),
         ("Device.Thing.", True),
     ]

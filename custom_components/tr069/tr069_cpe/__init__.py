@@ -9,10 +9,11 @@ its state and show what it does.
 
 from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
-from .cwmp.config import OUI_PATTERN, AgentConfig, Identity
+from .cwmp.config import OUI_PATTERN, AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject, Source
 from .cwmp.state import JsonFileStateStore, MemoryStateStore, StateStore
 from .cwmp.status import AgentStatus, SessionOutcome
+from .cwmp.wakeup import WakeUpState, WakeUpStatus
 from .meters.gateway import VENDOR_CONFIGURATION_FILE, MeterGateway, MeterUpdate
 from .meters.model import MeterKind
 from .meters.table import ApplyResult, MeterView
@@ -38,5 +39,9 @@ __all__ = [
     "SessionOutcome",
     "Source",
     "StateStore",
+    "StunSettings",
+    "WakeUpState",
+    "WakeUpStatus",
+    "XmppAccount",
     "build_gateway",
 ]

@@ -12,7 +12,12 @@ from typing import Any
 from .cwmp.agent import CpeAgent
 from .cwmp.config import AgentConfig
 from .cwmp.state import StateStore
-from .cwmp.wakeup import HttpConnectionRequests, WakeUpMethod
+from .cwmp.wakeup import (
+    HttpConnectionRequests,
+    UdpConnectionRequests,
+    WakeUpMethod,
+    XmppConnectionRequests,
+)
 from .meters.gateway import MeterGateway
 from .meters.table import meter_extension
 
@@ -44,5 +49,9 @@ def wake_up_methods(config: AgentConfig) -> list[WakeUpMethod]:
             port=config.connection_request_port,
             bind_host=config.connection_request_bind,
             advertised_host=config.connection_request_host,
-        )
+        ),
+        XmppConnectionRequests(ca_pem=config.ca_pem),
+        UdpConnectionRequests(
+            port=config.udp_connection_request_port, bind_host=config.connection_request_bind
+        ),
     ]

@@ -42,7 +42,13 @@ from .timers import SessionTimers
 from .transfers import Transfer, TransferManager
 from .transport import AcsClient, build_ssl_context
 from .versions import method_exists
-from .wakeup import WakeUpContext, WakeUpGate, WakeUpMethod, WakeUpStatus
+from .wakeup import (
+    WakeUpContext,
+    WakeUpGate,
+    WakeUpMethod,
+    WakeUpStatus,
+    supported_conn_req_methods,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -287,6 +293,10 @@ class CpeAgent:
             for name, value in settings.items()
             if previous is None or previous.get(name) != value
         }
+        # A setting the user withdrew keeps the value it left, but what it enabled stops.
+        for name, value in (previous or {}).items():
+            if name not in settings and name.endswith("Enable") and value is True:
+                changed[name] = False
         if previous is None:
             if "ConnectionRequestUsername" not in settings:
                 changed["ConnectionRequestUsername"] = self.config.identity.serial_number
@@ -506,6 +516,9 @@ class CpeAgent:
         changes: dict[str, Any] = {"wake_up": tuple(methods.values())}
         if status.method == "HTTP":
             changes["connection_request_url"] = status.address
+        self.management_server.set_supported_conn_req_methods(
+            supported_conn_req_methods(methods.values())
+        )
         self._update_status(**changes)
 
 

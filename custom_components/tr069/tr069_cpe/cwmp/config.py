@@ -1,4 +1,4 @@
-"""What the agent is configured with: identity, ACS, Connection Request server."""
+"""What the agent is configured with: identity, ACS, the ways the ACS wakes it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from .versions import CWMP_1_0
 from .wakeup.gate import RateLimit
 
 OUI_PATTERN = re.compile(r"[0-9A-F]{6}")
+# The resource of the user's JID when it names none: a stable one keeps ConnReqJabberID.
+DEFAULT_XMPP_RESOURCE = "tr069"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,6 +30,67 @@ class Identity:
     def __post_init__(self) -> None:
         if OUI_PATTERN.fullmatch(self.oui) is None:
             raise ValueError(f"OUI must be 6 upper-case hex digits, not {self.oui!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class XmppAccount:
+    """The user's XMPP account for Connection Requests (TR-069 Annex K).
+
+    It seeds ``XMPP.Connection.1`` (and its ``Server.1`` when a server is given:
+    otherwise the server is found by DNS SRV of the JID's domain).
+    """
+
+    jid: str
+    password: str
+    server: str = ""
+    port: int = 5222
+    allowed_jids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        local, at, domain = self.jid.partition("/")[0].partition("@")
+        if not (local and at and domain):
+            raise ValueError(f"{self.jid!r} is not a JID (user@domain[/resource])")
+
+    def parameters(self, root: RootObject) -> dict[str, str | int | bool]:
+        """The XMPP parameters it sets, by path below the root."""
+        bare, _, resource = self.jid.partition("/")
+        username, _, domain = bare.partition("@")
+        connection = "XMPP.Connection.1."
+        return {
+            f"{connection}Enable": True,
+            f"{connection}Username": username,
+            f"{connection}Domain": domain,
+            f"{connection}Resource": resource or DEFAULT_XMPP_RESOURCE,
+            f"{connection}Password": self.password,
+            f"{connection}UseTLS": True,
+            f"{connection}ServerConnectAlgorithm": "ServerTable" if self.server else "DNS-SRV",
+            f"{connection}Server.1.Enable": bool(self.server),
+            f"{connection}Server.1.ServerAddress": self.server,
+            f"{connection}Server.1.Port": self.port,
+            "ConnReqXMPPConnection": f"{root.value}.XMPP.Connection.1",
+            "ConnReqAllowedJabberIDs": ",".join(self.allowed_jids),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StunSettings:
+    """The user's STUN settings for UDP Connection Requests (TR-069 Annex G)."""
+
+    enable: bool
+    server: str = ""
+    port: int = 3478
+    username: str = ""
+    password: str = ""
+
+    def parameters(self) -> dict[str, str | int | bool]:
+        """The ManagementServer parameters they set."""
+        return {
+            "STUNEnable": self.enable,
+            "STUNServerAddress": self.server,
+            "STUNServerPort": self.port,
+            "STUNUsername": self.username,
+            "STUNPassword": self.password,
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +117,10 @@ class AgentConfig:
     connection_request_host: str | None = None
     connection_request_username: str | None = None
     connection_request_password: str | None = None
+    # UDP Connection Requests (while STUNEnable); 0: any free port.
+    udp_connection_request_port: int = 7547
+    xmpp: XmppAccount | None = None
+    stun: StunSettings | None = None
     rate_limit: RateLimit = field(default_factory=RateLimit)
     extensions: tuple[ParameterSpec | ObjectSpec, ...] = ()
     timeout: float = 30.0
@@ -61,7 +128,11 @@ class AgentConfig:
     cwmp_namespace: str = CWMP_1_0
 
     def management_settings(self) -> dict[str, str | int | bool]:
-        """ManagementServer values the user sets (parameter name → value)."""
+        """Values the user sets: ManagementServer parameter names, or paths below the root.
+
+        A path names table instances (``XMPP.Connection.1.Username``), created
+        when they do not exist.
+        """
         settings: dict[str, str | int | bool] = {
             "URL": self.acs_url,
             "Username": self.acs_username,
@@ -73,4 +144,8 @@ class AgentConfig:
             settings["ConnectionRequestUsername"] = self.connection_request_username
         if self.connection_request_password is not None:
             settings["ConnectionRequestPassword"] = self.connection_request_password
+        if self.stun is not None:
+            settings.update(self.stun.parameters())
+        if self.xmpp is not None:
+            settings.update(self.xmpp.parameters(self.root))
         return settings

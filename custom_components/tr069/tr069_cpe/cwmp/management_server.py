@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Final
 
 from .datamodel import DataModel, RootObject, Source, Value
+from .datamodel.device import STUN_PORT
+from .datamodel.spec import list_items
 
 # The settings that decide when periodic Informs happen.
 PERIODIC_SETTINGS: Final = frozenset(
@@ -83,6 +85,68 @@ class ManagementServer:
         """HTTPCompression asks for gzip bodies."""
         return self._value("HTTPCompression") == "GZIP"
 
+    # ------------------------------------------------------------------ STUN (Annex G)
+    @property
+    def stun_enable(self) -> bool:
+        """STUNEnable."""
+        return bool(self._value("STUNEnable"))
+
+    def stun_server(self) -> tuple[str, int]:
+        """STUNServerAddress (the ACS URL's host when empty) and STUNServerPort (3478 for 0)."""
+        return self._text("STUNServerAddress"), self._int("STUNServerPort") or STUN_PORT
+
+    def stun_credentials(self) -> tuple[str, str]:
+        """STUNUsername and STUNPassword."""
+        return self._text("STUNUsername"), self._text("STUNPassword")
+
+    def stun_keep_alive_bounds(self) -> tuple[int, int]:
+        """STUNMinimumKeepAlivePeriod and STUNMaximumKeepAlivePeriod (-1: no maximum)."""
+        return self._int("STUNMinimumKeepAlivePeriod"), self._int("STUNMaximumKeepAlivePeriod")
+
+    @property
+    def udp_address_notification_limit(self) -> int:
+        """UDPConnectionRequestAddressNotificationLimit (TR-098; 0 where there is none)."""
+        node = self._datamodel.node(self.path + "UDPConnectionRequestAddressNotificationLimit")
+        return self._int("UDPConnectionRequestAddressNotificationLimit") if node else 0
+
+    @property
+    def udp_connection_request_address(self) -> str:
+        """UDPConnectionRequestAddress."""
+        return self._text("UDPConnectionRequestAddress")
+
+    def set_udp_binding(self, address: str, nat_detected: bool) -> None:
+        """UDPConnectionRequestAddress and NATDetected, as STUN found them."""
+        self._datamodel.set_many_local(
+            {
+                self.path + "UDPConnectionRequestAddress": address,
+                self.path + "NATDetected": nat_detected,
+            }
+        )
+
+    # ------------------------------------------------------------------ XMPP (Annex K)
+    @property
+    def conn_req_xmpp_connection(self) -> str:
+        """ConnReqXMPPConnection: the XMPP.Connection row used (no trailing dot)."""
+        return self._text("ConnReqXMPPConnection").removesuffix(".")
+
+    @property
+    def conn_req_allowed_jabber_ids(self) -> list[str]:
+        """ConnReqAllowedJabberIDs (empty: any JID may send Connection Requests)."""
+        return list_items(self._text("ConnReqAllowedJabberIDs"))
+
+    @property
+    def conn_req_jabber_id(self) -> str:
+        """ConnReqJabberID."""
+        return self._text("ConnReqJabberID")
+
+    def set_conn_req_jabber_id(self, jid: str) -> None:
+        """ConnReqJabberID, from the XMPP connection's JabberID."""
+        self._datamodel.set_local(self.path + "ConnReqJabberID", jid)
+
+    def set_supported_conn_req_methods(self, methods: list[str]) -> None:
+        """SupportedConnReqMethods."""
+        self._datamodel.set_local(self.path + "SupportedConnReqMethods", ",".join(methods))
+
     def set_parameter_key(self, key: str) -> None:
         """ParameterKey, recorded for a successful change the ACS made."""
         node = self._datamodel.parameter(self.path + "ParameterKey")
@@ -94,5 +158,27 @@ class ManagementServer:
         self._datamodel.set_local(self.path + "ConnectionRequestURL", url)
 
     def seed(self, values: Mapping[str, Value]) -> None:
-        """Values the CPE sets itself (the user's settings), by parameter name."""
-        self._datamodel.set_many_local({self.path + name: value for name, value in values.items()})
+        """Values the CPE sets itself (the user's settings).
+
+        A name without a dot is ManagementServer's; one with dots is a path below
+        the root, whose missing table instances are created first.
+        """
+        root = self.path.partition(".")[0] + "."
+        paths = {}
+        for name, value in values.items():
+            if "." in name:
+                self._create_instances(root + name)
+                paths[root + name] = value
+            else:
+                paths[self.path + name] = value
+        self._datamodel.set_many_local(paths)
+
+    def _create_instances(self, path: str) -> None:
+        """The table instances on the way to ``path`` (``...Connection.1.Server.1.``)."""
+        parts = path.split(".")
+        for end in range(1, len(parts) - 1):
+            if not parts[end].isdigit():
+                continue
+            table = ".".join(parts[:end]) + "."
+            if self._datamodel.node(f"{table}{parts[end]}.") is None:
+                self._datamodel.add_instance(table, Source.LOCAL, int(parts[end]))

@@ -17,6 +17,26 @@ ROOT_DATA_MODEL_VERSION: Final = "2.17"
 # TR-106's DeviceSummary: the root object and version, with no profile claimed
 # (this CPE has DeviceInfo and ManagementServer, not TR-098's Baseline profile).
 DEVICE_SUMMARY: Final = "InternetGatewayDevice:1.14[]()"
+STUN_PORT: Final = 3478
+XMPP_PORT: Final = 5222
+# RFC 7622: local, domain and resource parts of at most 1023 bytes each.
+JID_LENGTH: Final = 3071
+# The ways of finding the XMPP server this CPE offers (TR-181 lists WebSocket too).
+XMPP_CONNECT_ALGORITHMS: Final = ("DNS-SRV", "DNS", "ServerTable")
+XMPP_STATUSES: Final = (
+    "Enabled",
+    "Disabled",
+    "Unknown",
+    "Dormant",
+    "Connecting",
+    "ServerNotPresent",
+    "Error_Misconfigured",
+    "Error_AuthenticationFailure",
+    "Error",
+)
+# Bounds on what the ACS may create (one connection is what Connection Requests use).
+MAX_XMPP_CONNECTIONS: Final = 4
+MAX_XMPP_SERVERS: Final = 8
 
 
 class RootObject(StrEnum):
@@ -74,7 +94,7 @@ def _device_info(root: RootObject) -> ObjectSpec:
     )
 
 
-def _management_server(url_length: int) -> ObjectSpec:
+def _management_server(root: RootObject, url_length: int) -> ObjectSpec:
     unsigned = ParamType.UNSIGNED_INT
     return ObjectSpec(
         name="ManagementServer",
@@ -132,19 +152,198 @@ def _management_server(url_length: int) -> ObjectSpec:
                 maximum=65535,
                 default=2000,
             ),
+            *_stun(root),
             ParameterSpec(
                 name="AliasBasedAddressing",
                 type=ParamType.BOOLEAN,
                 forced_inform=True,
                 persist=False,
             ),
-            ParameterSpec(name="HTTPCompressionSupported", default="GZIP", persist=False),
+            *_xmpp_connection_requests(),
+            ParameterSpec(
+                name="HTTPCompressionSupported", is_list=True, default="GZIP", persist=False
+            ),
             ParameterSpec(
                 name="HTTPCompression",
                 writable=True,
                 enumeration=("Disabled", "GZIP"),
                 default="Disabled",
             ),
+        ),
+    )
+
+
+def _stun(root: RootObject) -> tuple[ParameterSpec, ...]:
+    """UDP Connection Requests through STUN (TR-069 Annex G, TR-111 Part 2)."""
+    unsigned = ParamType.UNSIGNED_INT
+    # TR-181 dropped the notification limit; TR-098 still has it.
+    limit: tuple[ParameterSpec, ...] = ()
+    if root is RootObject.INTERNET_GATEWAY_DEVICE:
+        limit = (
+            ParameterSpec(
+                name="UDPConnectionRequestAddressNotificationLimit", type=unsigned, writable=True
+            ),
+        )
+    return (
+        _text("UDPConnectionRequestAddress", 256, persist=True),
+        *limit,
+        ParameterSpec(name="STUNEnable", type=ParamType.BOOLEAN, writable=True),
+        _text("STUNServerAddress", 256, writable=True),
+        ParameterSpec(
+            name="STUNServerPort",
+            type=unsigned,
+            writable=True,
+            minimum=0,
+            maximum=65535,
+            default=STUN_PORT,
+        ),
+        _text("STUNUsername", 256, writable=True),
+        _text("STUNPassword", 256, writable=True, hidden=True),
+        ParameterSpec(
+            name="STUNMaximumKeepAlivePeriod",
+            type=ParamType.INT,
+            writable=True,
+            minimum=-1,
+            default=-1,
+        ),
+        ParameterSpec(name="STUNMinimumKeepAlivePeriod", type=unsigned, writable=True),
+        ParameterSpec(name="NATDetected", type=ParamType.BOOLEAN, persist=True),
+    )
+
+
+def _xmpp_connection_requests() -> tuple[ParameterSpec, ...]:
+    """XMPP Connection Requests (TR-069 Annex K) and the supported methods."""
+    return (
+        ParameterSpec(
+            name="SupportedConnReqMethods",
+            is_list=True,
+            enumeration=("HTTP", "STUN", "XMPP"),
+            default="HTTP",
+            persist=False,
+        ),
+        # A reference to an XMPP.Connection row (checked by the XMPP wake-up method).
+        _text("ConnReqXMPPConnection", 256, writable=True),
+        ParameterSpec(
+            name="ConnReqAllowedJabberIDs",
+            writable=True,
+            is_list=True,
+            max_items=32,
+            max_length=256,
+        ),
+        _text(
+            "ConnReqJabberID",
+            JID_LENGTH,
+            active_notify=ActiveNotify.FORCE_DEFAULT_ENABLED,
+            persist=True,
+        ),
+    )
+
+
+def _xmpp(root: RootObject) -> ObjectSpec:
+    """``XMPP.``: the connections to XMPP servers and each one's server table."""
+    unsigned = ParamType.UNSIGNED_INT
+    algorithms: tuple[ParameterSpec, ...] = ()
+    connect_algorithms: tuple[str, ...] = XMPP_CONNECT_ALGORITHMS
+    if root is RootObject.INTERNET_GATEWAY_DEVICE:
+        connect_algorithms = ("DNS-SRV", "ServerTable")
+    else:
+        algorithms = (
+            ParameterSpec(
+                name="SupportedServerConnectAlgorithms",
+                is_list=True,
+                default=",".join(XMPP_CONNECT_ALGORITHMS),
+                persist=False,
+            ),
+        )
+    server = ObjectSpec(
+        name="Server",
+        multi_instance=True,
+        writable=True,
+        max_entries=MAX_XMPP_SERVERS,
+        count_parameter="ServerNumberOfEntries",
+        children=(
+            ParameterSpec(name="Enable", type=ParamType.BOOLEAN, writable=True),
+            ParameterSpec(name="Priority", type=unsigned, writable=True, minimum=0, maximum=65535),
+            ParameterSpec(
+                name="Weight", type=ParamType.LONG, writable=True, minimum=-1, maximum=65535
+            ),
+            _text("ServerAddress", 256, writable=True),
+            ParameterSpec(
+                name="Port",
+                type=unsigned,
+                writable=True,
+                minimum=0,
+                maximum=65535,
+                default=XMPP_PORT,
+            ),
+        ),
+    )
+    connection = ObjectSpec(
+        name="Connection",
+        multi_instance=True,
+        writable=True,
+        max_entries=MAX_XMPP_CONNECTIONS,
+        count_parameter="ConnectionNumberOfEntries",
+        children=(
+            ParameterSpec(name="Enable", type=ParamType.BOOLEAN, writable=True),
+            _text("Username", 256, writable=True),
+            _text("Password", 256, writable=True, hidden=True),
+            _text("Domain", 64, writable=True),
+            _text("Resource", 64, writable=True),
+            _text("JabberID", JID_LENGTH, persist=False),
+            ParameterSpec(
+                name="Status", enumeration=XMPP_STATUSES, default="Disabled", persist=False
+            ),
+            ParameterSpec(name="LastChangeDate", type=ParamType.DATETIME, persist=False),
+            ParameterSpec(
+                name="ServerConnectAlgorithm",
+                writable=True,
+                enumeration=connect_algorithms,
+                default="DNS-SRV",
+            ),
+            ParameterSpec(
+                name="KeepAliveInterval",
+                type=ParamType.LONG,
+                writable=True,
+                minimum=-1,
+                default=-1,
+            ),
+            ParameterSpec(name="ServerConnectAttempts", type=unsigned, writable=True, default=16),
+            ParameterSpec(
+                name="ServerRetryInitialInterval",
+                type=unsigned,
+                writable=True,
+                minimum=1,
+                maximum=65535,
+                default=60,
+            ),
+            ParameterSpec(
+                name="ServerRetryIntervalMultiplier",
+                type=unsigned,
+                writable=True,
+                minimum=1000,
+                maximum=65535,
+                default=2000,
+            ),
+            ParameterSpec(
+                name="ServerRetryMaxInterval",
+                type=unsigned,
+                writable=True,
+                minimum=1,
+                default=30720,
+            ),
+            ParameterSpec(name="UseTLS", type=ParamType.BOOLEAN, writable=True),
+            ParameterSpec(name="TLSEstablished", type=ParamType.BOOLEAN, persist=False),
+            ParameterSpec(name="ServerNumberOfEntries", type=unsigned),
+            server,
+        ),
+    )
+    return ObjectSpec(
+        name="XMPP",
+        children=(
+            ParameterSpec(name="ConnectionNumberOfEntries", type=unsigned),
+            *algorithms,
+            connection,
         ),
     )
 
@@ -172,5 +371,11 @@ def root_spec(
         url_length = 256
     return ObjectSpec(
         name=root.value,
-        children=(*head, _device_info(root), _management_server(url_length), *extensions),
+        children=(
+            *head,
+            _device_info(root),
+            _management_server(root, url_length),
+            _xmpp(root),
+            *extensions,
+        ),
     )

@@ -36,6 +36,10 @@ class ParameterSpec:
     active_notify: ActiveNotify = ActiveNotify.NORMAL
     hidden: bool = False
     persist: bool | None = None
+    # A comma-separated list (TR-106 ``list``): the length, enumeration and pattern
+    # apply to each item; ``max_items`` bounds how many there are.
+    is_list: bool = False
+    max_items: int | None = None
     _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
@@ -69,6 +73,16 @@ class ParameterSpec:
                 raise ValueError(f"{value} is above the maximum {self.maximum}")
 
     def _check_text(self, value: str) -> None:
+        if not self.is_list:
+            self._check_item(value)
+            return
+        items = list_items(value)
+        if self.max_items is not None and len(items) > self.max_items:
+            raise ValueError(f"more than {self.max_items} items")
+        for item in items:
+            self._check_item(item)
+
+    def _check_item(self, value: str) -> None:
         if self.max_length is not None and len(value) > self.max_length:
             raise ValueError(f"longer than {self.max_length} characters")
         if self.min_length is not None and len(value) < self.min_length and value:
@@ -77,6 +91,11 @@ class ParameterSpec:
             raise ValueError(f"{value!r} is not one of {', '.join(self.enumeration)}")
         if self._regex is not None and value and self._regex.fullmatch(value) is None:
             raise ValueError(f"{value!r} does not match {self.pattern}")
+
+
+def list_items(value: str) -> list[str]:
+    """The items of a list value ("a, b" → ["a", "b"]; "" → [])."""
+    return [item.strip() for item in value.split(",")] if value.strip() else []
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,16 +8,20 @@ does not know which one woke it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from .gate import WakeUpGate
 
 if TYPE_CHECKING:
     from ..datamodel import DataModel
     from ..management_server import ManagementServer
+
+
+# How SupportedConnReqMethods names each method.
+CONN_REQ_METHODS: Final = {"HTTP": "HTTP", "UDP": "STUN", "XMPP": "XMPP"}
 
 
 class WakeUpState(StrEnum):
@@ -62,7 +66,7 @@ class WakeUpMethod(Protocol):
 
     @property
     def name(self) -> str:
-        """``HTTP``, ``XMPP`` or ``UDP`` (the SupportedConnReqMethods spelling)."""
+        """``HTTP``, ``XMPP`` or ``UDP`` (SupportedConnReqMethods calls UDP ``STUN``)."""
 
     @property
     def status(self) -> WakeUpStatus:
@@ -73,3 +77,9 @@ class WakeUpMethod(Protocol):
 
     async def stop(self) -> None:
         """Stop, releasing ports and connections."""
+
+
+def supported_conn_req_methods(statuses: Iterable[WakeUpStatus]) -> list[str]:
+    """SupportedConnReqMethods: the methods that are enabled, in the data model's order."""
+    enabled = {status.method for status in statuses if status.state is not WakeUpState.DISABLED}
+    return [name for method, name in CONN_REQ_METHODS.items() if method in enabled]
