@@ -48,6 +48,7 @@ def agent_config(url: str, **overrides: Any) -> AgentConfig:
         connection_request_host="127.0.0.1",
         connection_request_username=CR_USERNAME,
         connection_request_password=CR_PASSWORD,
+        udp_connection_request_port=0,
         rate_limit=RateLimit(burst=20, per_second=2.0),
         timeout=5.0,
     )
