@@ -165,9 +165,9 @@ class NatNetwork:
         )
 
     def change_udp_bindings(self) -> None:
-        """New public ports for UDP (40000-40999), and the current bindings forgotten."""
+        """New public ports for UDP (40000-40999), and the current UDP bindings forgotten."""
         iptables = require("iptables", "iptables")
-        self.router_run(iptables, "-t", "nat", "-R", "POSTROUTING", "1", "-o", "rv1", "-p", "udp",
+        self.router_run(iptables, "-t", "nat", "-I", "POSTROUTING", "1", "-o", "rv1", "-p", "udp",
                         "-j", "MASQUERADE", "--to-ports", "40000-40999")  # fmt: skip
         self.router_run(require("conntrack", "conntrack"), "-D", "-p", "udp")
 
