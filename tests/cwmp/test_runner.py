@@ -119,3 +119,48 @@ async def test_the_module_runs_as_a_program(acs: LocalAcs, tmp_path: Path) -> No
     )
     assert await asyncio.wait_for(process.wait(), 60) == 0
     await acs.wait_for_inform(serial=SERIAL)
+
+
+def test_xmpp_and_stun_come_from_options_and_their_secrets_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TR069_XMPP_PASSWORD", "xmpp-secret")
+    monkeypatch.setenv("TR069_STUN_USERNAME", "gw")
+    monkeypatch.setenv("TR069_STUN_PASSWORD", "stun-secret")
+    args = runner.parse_args(
+        arguments(
+            "http://acs.example/",
+            tmp_path,
+            "--xmpp-jid",
+            "cpe@xmpp.example/home",
+            "--xmpp-server",
+            "[2001:db8::1]:5223",
+            "--xmpp-allow",
+            "acs@xmpp.example",
+            "--stun-server",
+            "stun.example",
+            "--udp-port",
+            "17547",
+        )  # fmt: skip
+    )
+    config = runner.build_agent(args, None).config
+    assert config.xmpp is not None
+    assert (config.xmpp.server, config.xmpp.port) == ("2001:db8::1", 5223)
+    assert (config.xmpp.password, config.xmpp.allowed_jids) == (
+        "xmpp-secret",
+        ("acs@xmpp.example",),
+    )
+    assert config.stun is not None
+    assert (config.stun.server, config.stun.port, config.stun.username) == (
+        "stun.example",
+        3478,
+        "gw",
+    )
+    assert config.udp_connection_request_port == 17547
+    plain = runner.build_agent(runner.parse_args(arguments("http://acs/", tmp_path)), None).config
+    assert plain.xmpp is None
+    assert plain.stun is None
+    host = runner.parse_args(
+        arguments("http://acs/", tmp_path, "--xmpp-jid", "a@b", "--xmpp-server", "xmpp.example")
+    )
+    assert runner.build_agent(host, None).config.xmpp.port == 5222  # type: ignore[union-attr]

@@ -8,12 +8,16 @@ The same agent as in Home Assistant, with its state in a JSON file::
     scripts/cpe --acs-url URL --state-dir DIR [--serial SN] [--oui OUI]
                 [--product-class PC] [--root Device|InternetGatewayDevice]
                 [--cr-port N] [--cr-host H] [--cr-rate R] [--soap-log DIR] [--once]
+                [--udp-port N] [--stun-server HOST[:PORT]]
+                [--xmpp-jid JID --xmpp-server HOST[:PORT] --xmpp-allow JID ...]
                 [--fleet N]
 
 Credentials come from the environment so that they never show in a process list:
-``TR069_ACS_USERNAME``/``TR069_ACS_PASSWORD`` towards the ACS, and
+``TR069_ACS_USERNAME``/``TR069_ACS_PASSWORD`` towards the ACS,
 ``TR069_CR_USERNAME``/``TR069_CR_PASSWORD`` for Connection Requests (by default the
-serial number and a random password, until the ACS sets them).
+serial number and a random password, until the ACS sets them),
+``TR069_XMPP_PASSWORD`` for the XMPP account and ``TR069_STUN_USERNAME``/
+``TR069_STUN_PASSWORD`` for the STUN server.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import sys
 
 from .builder import build_gateway
 from .cwmp.agent import CpeAgent
-from .cwmp.config import AgentConfig, Identity
+from .cwmp.config import AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject
 from .cwmp.state import JsonFileStateStore
 from .cwmp.wakeup import RateLimit
@@ -61,6 +65,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=RateLimit().per_second,
         help="accepted Connection Requests per second after a burst of 20 (load tests)",
+    )
+    parser.add_argument("--udp-port", type=int, default=7547, help="UDP Connection Request port")
+    parser.add_argument("--stun-server", help="enable STUN with this server, host[:port]")
+    parser.add_argument(
+        "--xmpp-jid", help="XMPP account for Connection Requests, user@domain[/res]"
+    )
+    parser.add_argument("--xmpp-server", help="XMPP server host[:port] (default: DNS SRV)")
+    parser.add_argument(
+        "--xmpp-allow", action="append", default=[], help="a JID allowed to wake the gateway"
     )
     parser.add_argument("--soap-log", type=Path, help="write every envelope to this folder")
     parser.add_argument("--once", action="store_true", help="run one session and exit")
@@ -119,10 +132,49 @@ def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
         connection_request_port=args.cr_port,
         connection_request_host=args.cr_host,
         rate_limit=RateLimit(per_second=args.cr_rate),
+        udp_connection_request_port=args.udp_port,
+        xmpp=_xmpp_account(args),
+        stun=_stun_settings(args.stun_server),
         user_agent=f"tr069-headless/{VERSION}",
     )
     store = JsonFileStateStore(args.state_dir / "state.json")
     return build_gateway(config, store, observer=observer).agent
+
+
+def _host_port(text: str, default_port: int) -> tuple[str, int]:
+    """``host[:port]``, an IPv6 address in brackets."""
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":")
+    else:
+        host, _, port = text.partition(":")
+    return host, int(port) if port else default_port
+
+
+def _xmpp_account(args: argparse.Namespace) -> XmppAccount | None:
+    if not args.xmpp_jid:
+        return None
+    server, port = _host_port(args.xmpp_server, 5222) if args.xmpp_server else ("", 5222)
+    return XmppAccount(
+        jid=args.xmpp_jid,
+        password=os.environ.get("TR069_XMPP_PASSWORD", ""),
+        server=server,
+        port=port,
+        allowed_jids=tuple(args.xmpp_allow),
+    )
+
+
+def _stun_settings(server: str | None) -> StunSettings | None:
+    if not server:
+        return None
+    host, port = _host_port(server, 3478)
+    return StunSettings(
+        enable=True,
+        server=host,
+        port=port,
+        username=os.environ.get("TR069_STUN_USERNAME", ""),
+        password=os.environ.get("TR069_STUN_PASSWORD", ""),
+    )
 
 
 def _read_ca(path: str | None) -> str | None:
