@@ -33,6 +33,7 @@ from .const import (
     DOMAIN,
 )
 from .tr069_cpe import AgentConfig, Identity, RootObject
+from .wake_up_settings import stun_settings, xmpp_account
 
 
 async def async_default_serial_number(hass: HomeAssistant) -> str:
@@ -71,5 +72,9 @@ async def async_build_agent_config(
         ),
         connection_request_port=options.get(CONF_CR_PORT, DEFAULT_CR_PORT),
         connection_request_host=options.get(CONF_CR_HOST) or None,
+        # UDP Connection Requests listen on the same port number as the HTTP ones.
+        udp_connection_request_port=options.get(CONF_CR_PORT, DEFAULT_CR_PORT),
+        xmpp=xmpp_account(options),
+        stun=stun_settings(options),
         user_agent=f"HomeAssistant/{HA_VERSION} tr069/{version}",
     )

@@ -57,6 +57,7 @@ from .probe import async_probe
 from .store import HomeAssistantStateStore
 from .tr069_cpe import OUI_PATTERN, RootObject
 from .unique_id import unique_id_for
+from .wake_up_settings import wake_up_fields, wake_up_options
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -193,10 +194,12 @@ class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = await self._async_validate(data)
             if OUI_PATTERN.fullmatch(identity[CONF_OUI]) is None:
                 errors["base"] = "invalid_oui"
+            wake_up, wake_up_errors = wake_up_options(user_input)
+            errors.update(wake_up_errors)
             if not errors:
                 await self.async_set_unique_id(unique_id_for(data))
                 self._abort_if_unique_id_configured()
-                options = _runtime_options(user_input)
+                options = {**_runtime_options(user_input), **wake_up}
                 errors, state = await self._async_probe(data, options, None, placeholders)
                 if state is not None:
                     return self._async_create(data, options, state)
@@ -206,6 +209,7 @@ class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
                 **_acs_fields(user_input or {}),
                 **_runtime_fields(user_input or {}),
                 vol.Required(CONF_IDENTITY): section(_identity_schema(serial), {"collapsed": True}),
+                **wake_up_fields(user_input or {}),
             }
         )
         return self.async_show_form(
@@ -305,14 +309,15 @@ class Tr069OptionsFlow(OptionsFlow):
         """Periodic inform interval and Connection Request server."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            options = _runtime_options(user_input)
+            wake_up, errors = wake_up_options(user_input)
+            options = {**_runtime_options(user_input), **wake_up}
             options[CONF_ALLOW_RESTART] = bool(user_input.get(CONF_ALLOW_RESTART, False))
             port = options[CONF_CR_PORT]
             # The running agent holds its own port; another one must be free.
             current = self.config_entry.options.get(CONF_CR_PORT, DEFAULT_CR_PORT)
             if port != current and not _port_free(port):
                 errors[CONF_CR_PORT] = "port_in_use"
-            else:
+            elif not errors:
                 return self.async_create_entry(data=options)
         defaults = user_input or self.config_entry.options
         return self.async_show_form(
@@ -323,6 +328,7 @@ class Tr069OptionsFlow(OptionsFlow):
                     vol.Required(
                         CONF_ALLOW_RESTART, default=defaults.get(CONF_ALLOW_RESTART, False)
                     ): bool,
+                    **wake_up_fields(defaults),
                 }
             ),
             errors=errors,

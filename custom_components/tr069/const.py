@@ -29,3 +29,13 @@ DEFAULT_CR_PORT: Final = 7547
 
 EVENT_CONFIGURATION_APPLIED: Final = f"{DOMAIN}_configuration_applied"
 EVENT_METER_UPDATED: Final = f"{DOMAIN}_meter_updated"
+
+# The ways the ACS wakes the gateway besides HTTP: option sections and their fields.
+CONF_XMPP: Final = "xmpp"
+CONF_STUN: Final = "stun"
+CONF_JID: Final = "jid"
+CONF_SERVER: Final = "server"
+CONF_ALLOWED_JIDS: Final = "allowed_jids"
+CONF_ENABLE: Final = "enable"
+DEFAULT_XMPP_PORT: Final = 5222
+DEFAULT_STUN_PORT: Final = 3478

@@ -15,6 +15,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_ALLOW_RESTART, DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
+from .reachability import ReachabilityIssue
 from .tr069_cpe import (
     AgentStatus,
     ApplyResult,
@@ -64,6 +65,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         self._serial_at: dict[int, str] = {}
         self._meter_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._task: asyncio.Task[None] | None = None
+        self.reachability = ReachabilityIssue(hass, entry.entry_id, entry.title)
         self._unsubscribe = [
             agent.add_listener(self._on_status),
             self.meter_gateway.add_change_listener(self._on_meters_changed),
@@ -128,6 +130,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
     async def async_shutdown(self) -> None:
         """Stop the agent: the loop, then the Connection Request server (port released)."""
         await super().async_shutdown()
+        self.reachability.clear()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
@@ -141,6 +144,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
     @callback
     def _on_status(self, status: AgentStatus) -> None:
         self.async_set_updated_data(status)
+        self.reachability.update(status)
         if status.last_outcome is SessionOutcome.INVALID_AUTH:
             self.config_entry.async_start_reauth(self.hass)
 

@@ -9,15 +9,21 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_CA_CERTIFICATE
+from .const import CONF_CA_CERTIFICATE, CONF_JID, CONF_SERVER
 from .coordinator import Tr069ConfigEntry
 
-TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, CONF_CA_CERTIFICATE}
+TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, CONF_CA_CERTIFICATE, CONF_JID, CONF_SERVER}
 # Credentials, the address the ACS wakes the gateway at, and where the meters are.
 _REDACTED_PARAMETERS = (
     "Username",
     "Password",
     "ConnectionRequestURL",
+    # Where the ACS reaches it over XMPP and UDP, and whom it lets in.
+    "JabberID",
+    "ConnReqAllowedJabberIDs",
+    "UDPConnectionRequestAddress",
+    "ServerAddress",
+    "Domain",
     "Latitude",
     "Longitude",
 )
@@ -43,7 +49,7 @@ async def async_get_config_entry_diagnostics(
     return {
         "entry": {
             "data": async_redact_data(dict(entry.data), TO_REDACT),
-            "options": dict(entry.options),
+            "options": async_redact_data(dict(entry.options), TO_REDACT),
         },
         "status": async_redact_data(
             {**asdict(agent.status), "wake_up": [asdict(item) for item in agent.status.wake_up]},

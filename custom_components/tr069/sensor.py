@@ -19,6 +19,7 @@ from .coordinator import Tr069ConfigEntry, Tr069Coordinator
 from .entity import Tr069GatewayEntity, Tr069MeterEntity
 from .meter_sensors import describe_reading
 from .tr069_cpe import AgentStatus, MeterKind, MeterView, SessionOutcome
+from .wake_up_sensor import async_add_wake_up_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -64,6 +65,7 @@ async def async_setup_entry(
     """Add the gateway sensors, the meter sensors, and meter sensors as they appear."""
     coordinator = entry.runtime_data
     async_add_entities(GatewaySensor(coordinator, description) for description in GATEWAY_SENSORS)
+    async_add_wake_up_sensors(entry, async_add_entities)
     known: set[tuple[str, str]] = set()
 
     @callback

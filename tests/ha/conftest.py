@@ -167,3 +167,8 @@ async def init_integration(
     assert mock_config_entry.state is ConfigEntryState.LOADED
     await session(hass, acs, mock_config_entry, "0 BOOTSTRAP")
     return mock_config_entry
+
+
+from tests.servers.fixtures import acs_xmpp, prosody  # noqa: E402
+
+__all__ = ["acs_xmpp", "prosody"]
