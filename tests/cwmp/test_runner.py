@@ -141,7 +141,7 @@ def test_xmpp_and_stun_come_from_options_and_their_secrets_from_the_environment(
             "stun.example",
             "--udp-port",
             "17547",
-        )  # fmt: skip
+        )
     )
     config = runner.build_agent(args, None).config
     assert config.xmpp is not None
