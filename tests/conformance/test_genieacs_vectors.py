@@ -316,6 +316,7 @@ def check_names(request: dict[str, Any], response: dict[str, Any], agent: CpeAge
             f"{IGD}DeviceSummary": False,
             DI: False,
             MS: False,
+            f"{IGD}XMPP.": False,
             METER_COUNT: False,
             METERS: True,
         }
