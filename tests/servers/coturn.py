@@ -7,7 +7,6 @@ An independent check of the gateway's STUN client: it parses attributes for real
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from pathlib import Path
 import secrets
 import signal
@@ -55,26 +54,32 @@ class CoturnStun:
                 stdin=subprocess.DEVNULL,
             )
 
-    async def start(self, timeout: float = 15.0) -> None:
-        """Run it and wait for its first Binding Response."""
+    async def start(self, timeout: float = 60.0) -> None:
+        """Run it and wait for its first Binding Response (slow on a loaded machine)."""
         self.process = self._spawn()
         with in_netns(self.netns):
             probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         with probe:
             probe.setblocking(False)
             async with asyncio.timeout(timeout):
-                while not await self._answers(probe):
+                sent: set[bytes] = set()
+                while not await self._answers(probe, sent):
                     if self.process.poll() is not None:
                         raise RuntimeError("turnserver exited: " + self.output())
 
-    async def _answers(self, probe: socket.socket) -> bool:
+    async def _answers(self, probe: socket.socket, sent: set[bytes]) -> bool:
+        """Ask again; True once any request sent so far is answered (late answers count)."""
         transaction = secrets.token_bytes(12)
+        sent.add(transaction)
         probe.sendto(struct.pack("!HHI", 1, 0, 0x2112A442) + transaction, (self.host, self.port))
         await asyncio.sleep(0.05)
-        with contextlib.suppress(BlockingIOError):
-            data = probe.recv(2048)
-            return data[8:20] == transaction
-        return False
+        while True:
+            try:
+                data = probe.recv(2048)
+            except BlockingIOError:
+                return False
+            if data[8:20] in sent:
+                return True
 
     def output(self) -> str:
         """What turnserver printed and logged."""
