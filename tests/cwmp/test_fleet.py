@@ -37,6 +37,15 @@ def test_members_get_their_own_serial_port_and_state(tmp_path: Path) -> None:
     members = fleet.members(args)
     assert [member.serial for member in members] == ["FLEET-1", "FLEET-2", "FLEET-3"]
     assert [member.cr_port for member in members] == [30000, 30001, 30002]
+    assert [member.udp_port for member in members] == [7547, 7548, 7549]
+    assert {member.xmpp_jid for member in members} == {None}
+    with_xmpp = runner.parse_args(
+        [*fleet_arguments("http://acs/", tmp_path, 2, 30000), "--xmpp-jid", "cpe@xmpp.test"]
+    )
+    assert [member.xmpp_jid for member in fleet.members(with_xmpp)] == [
+        "cpe@xmpp.test/tr069-1",
+        "cpe@xmpp.test/tr069-2",
+    ]
     assert [member.state_dir for member in members] == [tmp_path / f"FLEET-{n}" for n in (1, 2, 3)]
     assert {member.fleet for member in members} == {1}
     any_port = fleet.members(runner.parse_args(fleet_arguments("http://acs/", tmp_path, 2, 0)))

@@ -1,8 +1,9 @@
 """Many gateways in one process: ``scripts/cpe --fleet N``, to load-test an ACS.
 
 Gateway ``k`` (1..N) is the runner's gateway with serial ``<--serial>-<k>``, its
-Connection Request port ``--cr-port + k - 1`` (``--cr-port 0``: any free port each)
-and its state in ``<--state-dir>/<serial>/``. Each one is a complete agent: it
+Connection Request ports ``--cr-port + k - 1`` and ``--udp-port + k - 1`` (0: any
+free port each), its XMPP resource suffixed with ``-<k>`` and its state in
+``<--state-dir>/<serial>/``. Each one is a complete agent: it
 bootstraps, informs periodically, answers Connection Requests and RPCs, and
 restarts after a Reboot, as ``scripts/cpe`` alone does.
 """
@@ -38,12 +39,22 @@ def members(args: argparse.Namespace) -> list[argparse.Namespace]:
                 **vars(args),
                 "serial": f"{args.serial}-{number}",
                 "cr_port": args.cr_port + number - 1 if args.cr_port else 0,
+                "udp_port": args.udp_port + number - 1 if args.udp_port else 0,
+                "xmpp_jid": _member_jid(args.xmpp_jid, number),
                 "state_dir": args.state_dir / f"{args.serial}-{number}",
                 "fleet": 1,
             }
         )
         for number in range(1, args.fleet + 1)
     ]
+
+
+def _member_jid(jid: str | None, number: int) -> str | None:
+    """The same account for every gateway, each with a resource of its own."""
+    if not jid:
+        return jid
+    bare, _, resource = jid.partition("/")
+    return f"{bare}/{resource or 'tr069'}-{number}"
 
 
 def raise_descriptor_limit(gateways: int) -> None:
