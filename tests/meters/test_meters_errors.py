@@ -54,22 +54,22 @@ def test_invalid_json(data, message) -> None:
 
 
 def test_unrecognised_format() -> None:
-    _reject(b"serial=26;T1=53", "unrecognised file format")
+    _reject(b"serial=26 T1=53", "unrecognised file format")
     _reject(b"serial=26;T1=53", "invalid or truncated JSON", filename="c.JSON")
     _reject(b"serial=26;T1=53", "invalid or truncated XML", filename="c.xml")
 
 
 def test_not_utf8() -> None:
-    document = '[{"serial": "1", "type": "gas", "name": "Küche", "v": 1}]'
+    document = '[{"serial": "1", "type": "pulse counter", "name": "Küche", "v": 1}]'
     offset = document.index("ü")
-    _reject(document.encode("latin-1"), rf"not UTF-8 \(byte 0xfc at offset {offset}\)")
+    _reject(document.encode("latin-1"), rf"not UTF-8 \(byte 0xfc at offset {offset}, line 1\)")
     _reject(document.encode("utf-16"), "UTF-16")
     _reject(b"\xef\xbb\xbf" + document.encode("cp1252"), f"offset {offset + 3}")
     _reject(b'[{"serial": "\xff"}]', "not UTF-8")
 
 
 def test_utf8_with_bom_is_fine() -> None:
-    document = '[{"serial": "1", "type": "gas", "name": "Küche", "v": 1}]'
+    document = '[{"serial": "1", "type": "pulse counter", "name": "Küche", "v": 1}]'
     (meter,) = parse_configuration(b"\xef\xbb\xbf" + document.encode()).meters
     assert meter.name == "Küche"
 
@@ -142,10 +142,10 @@ def test_duplicate_readings(readings) -> None:
 
 
 def test_meter_without_readings() -> None:
-    for type_name in ("electricityMeter", "gasMeter", "generic"):
+    for type_name in ("electricityMeter", "pulseCounter", "generic"):
         document = {"items": [{"serial": "1", "type": type_name}]}
         _reject(json.dumps(document).encode(), r'items\[0\]: meter "1" has no readings')
-    _reject(b'[{"serial": "1", "type": "gas", "readings": []}]', "has no readings")
+    _reject(b'[{"serial": "1", "type": "pulse counter", "readings": []}]', "has no readings")
 
 
 def test_wrong_types_on_meter() -> None:
@@ -154,7 +154,11 @@ def test_wrong_types_on_meter() -> None:
     _reject(b'[{"serial": "1", "type": "", "T1": 1}]', r"\[0\].type: is empty")
     _reject(b'[{"serial": "1", "vendor": {"n": 1}, "T1": 1}]', r"\[0\].vendor: is an object")
     _reject(b'[{"serial": "1", "name": 5, "T1": 1}]', r"\[0\].name: is a number")
-    _reject(b'[{"serial": "1", "type": "gas", "info": {"a": 1}}]', r"\[0\].info: is an object")
+    # an object beside the readings is metadata: ignored, so this meter has no reading
+    _reject(
+        b'[{"serial": "1", "type": "pulse counter", "info": {"a": 1}}]',
+        r'\[0\]: meter "1" has no readings',
+    )
 
 
 def test_file_too_large() -> None:
@@ -191,7 +195,7 @@ def test_depth_limit_is_exact() -> None:
 
 def test_brackets_inside_strings_do_not_count() -> None:
     name = "[" * 100 + "{" * 100
-    document = [{"serial": "1", "type": "gas", "name": name, "note": '"]}' * 50}]
+    document = [{"serial": "1", "type": "pulse counter", "name": name, "note": '"]}' * 50}]
     (meter,) = parse_configuration(json.dumps(document).encode()).meters
     assert meter.name == name
 
@@ -210,10 +214,10 @@ def test_too_many_values() -> None:
 
 def test_too_many_readings() -> None:
     readings = {f"v{index}": index for index in range(MAX_READINGS + 1)}
-    document = [{"serial": "1", "type": "gas", **readings}]
+    document = [{"serial": "1", "type": "pulse counter", **readings}]
     _reject(json.dumps(document).encode(), f"more than {MAX_READINGS} readings")
     listed = [{"name": f"v{index}", "value": index} for index in range(MAX_READINGS + 1)]
-    document = [{"serial": "1", "type": "gas", "readings": listed}]
+    document = [{"serial": "1", "type": "pulse counter", "readings": listed}]
     _reject(json.dumps(document).encode(), f"more than {MAX_READINGS} readings")
 
 
@@ -274,7 +278,7 @@ def test_hundred_thousand_meters_rejected() -> None:
 
 def test_hundred_thousand_meters_rejected_in_xml() -> None:
     meters = "".join(f'<meter serial="{index}" T1="1"/>' for index in range(100_000))
-    _reject(f"<meters>{meters}</meters>".encode(), f"more than {MAX_METERS} meters")
+    _reject(f"<meters>{meters}</meters>".encode(), f"100000 meters; at most {MAX_METERS}")
 
 
 def test_validation_is_all_or_nothing() -> None:
@@ -295,18 +299,20 @@ def test_bytearray_and_memoryview_accepted() -> None:
 
 
 def test_integer_with_too_many_digits() -> None:
-    data = b'[{"serial": "1", "type": "gas", "v": ' + b"9" * 5000 + b"}]"
+    data = b'[{"serial": "1", "type": "pulse counter", "v": ' + b"9" * 5000 + b"}]"
     _reject(data, "invalid JSON")
 
 
 def test_too_many_readings_in_a_nested_map() -> None:
     readings = {f"v{index}": index for index in range(MAX_READINGS + 1)}
-    document = [{"serial": "1", "type": "gas", "readings": readings}]
+    document = [{"serial": "1", "type": "pulse counter", "readings": readings}]
     _reject(json.dumps(document).encode(), rf"\[0\].readings: more than {MAX_READINGS} readings")
 
 
 def test_value_and_text_together() -> None:
-    document = [{"serial": "1", "type": "gas", "values": [{"name": "a", "value": 1, "text": "x"}]}]
+    document = [
+        {"serial": "1", "type": "pulse counter", "values": [{"name": "a", "value": 1, "text": "x"}]}
+    ]
     _reject(json.dumps(document).encode(), 'both "value" and "text" give the value')
 
 

@@ -12,6 +12,7 @@ from tr069_cpe.meters import (
     Reading,
     parse_configuration,
 )
+from tr069_cpe.meters.keys import child
 
 ELECTRICITY = {"serial": "26", "vendor": "PIKKETRON", "type": "electricityMeter", "T1": "53kWh"}
 
@@ -96,20 +97,26 @@ def test_bare_scalars_are_not_configurations(document) -> None:
         parse_configuration(document, filename="config.json")
 
 
+def test_metadata_beside_the_meters_is_ignored_and_reported(parse_json) -> None:
+    result = parse_json(
+        {"items": [ELECTRICITY], "extra": [1], "type": "electricityMeter", "header": {"a": 1}}
+    )
+    assert [meter.serial for meter in result.meters] == [ELECTRICITY["serial"]]
+    assert result.ignored == ("extra", "type", "header")
+
+
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ({}, "no meters found"),
-        ({"version": 1}, "no meters found"),
-        ({"configuration": {"x": 1}, "version": 2}, "no meters found"),
+        ({}, "no identifiable meter"),
+        ({"version": 1}, "no identifiable meter"),
+        ({"configuration": {"x": 1}, "version": 2}, "no identifiable meter"),
         ([], "empty list"),
-        ({"items": "26"}, "items: is a string, expected a list of meters"),
-        ({"items": None}, "items: is null"),
-        ({"items": [], "meters": []}, 'both "items" and "meters"'),
-        ({"items": [ELECTRICITY], "extra": [1]}, 'unknown top-level key "extra"'),
-        ({"items": [ELECTRICITY], "type": "electricityMeter"}, "belongs on a meter record"),
+        ({"items": "26"}, "no identifiable meter"),
+        ({"items": None}, "no identifiable meter"),
+        ({"items": [], "meters": []}, "meters: a second list of meters"),
         ({"items": ["26"]}, r"items\[0\]: is a string, expected a meter object"),
-        ({"items": [], "partial": True, "isPartial": True}, "give the partial flag"),
+        ({"items": [], "partial": True, "isPartial": True}, "give the partial"),
         ({"items": [], "timestamp": 1, "time": 1}, "give the timestamp"),
     ],
 )
@@ -216,6 +223,17 @@ def test_location_spellings(parse_json, record, expected) -> None:
     assert meter.location == expected
 
 
+def test_location_text_and_extra_keys_are_ignored(parse_json) -> None:
+    result = parse_json(
+        [
+            {**ELECTRICITY, "serial": "a", "location": {"lat": 1, "lng": 2, "alt": 3}},
+            {**ELECTRICITY, "serial": "b", "location": "Cellar"},
+        ]
+    )
+    assert [meter.location for meter in result.meters] == [(1.0, 2.0), None]
+    assert result.ignored == ("[*].location.alt", "[*].location")
+
+
 @pytest.mark.parametrize(
     ("record", "message"),
     [
@@ -223,9 +241,8 @@ def test_location_spellings(parse_json, record, expected) -> None:
         ({"location": {"lat": 0, "lng": 181}}, "not between -180 and 180"),
         ({"location": {"lat": 1}}, "needs both latitude and longitude"),
         ({"lat": 1}, "needs both latitude and longitude"),
-        ({"location": {"lat": 1, "lng": 2, "alt": 3}}, r"location.alt: unexpected key"),
         ({"location": [1]}, r"expected \[latitude, longitude\]"),
-        ({"location": "49.2,16.6"}, "expected an object with lat and lng"),
+        ({"location": 5}, "expected an object with lat and lng"),
         ({"location": {"lat": 1, "lng": 2}, "lat": 1}, "give the location"),
         ({"location": {"lat": "north", "lng": 2}}, '"north" is not a number'),
     ],
@@ -255,8 +272,10 @@ def test_bad_locations(parse_json, record, message) -> None:
         ("Temperature_Humidity_Sensor", MeterKind.TEMPERATURE_HUMIDITY),
         ("thermo-hygrometer", MeterKind.TEMPERATURE_HUMIDITY),
         ("kWh meter", MeterKind.ELECTRICITY),
-        ("heat energy meter", MeterKind.GENERIC),
-        ("gas", MeterKind.GENERIC),
+        ("heat energy meter", MeterKind.HEAT),
+        ("heat cost allocator", MeterKind.GENERIC),
+        ("gas", MeterKind.GAS),
+        ("pulse counter", MeterKind.GENERIC),
     ],
 )
 def test_type_names(parse_json, type_name, kind) -> None:
@@ -265,6 +284,8 @@ def test_type_names(parse_json, type_name, kind) -> None:
         MeterKind.ELECTRICITY: {"T1": 1},
         MeterKind.WATER: {"warm": 1, "cold": 2},
         MeterKind.TEMPERATURE_HUMIDITY: {"temp": 20, "hum": 50},
+        MeterKind.HEAT: {"energy": 1},
+        MeterKind.GAS: {"volume": 1},
     }[kind]
     (meter,) = parse_json([{"serial": "1", "type": type_name, **readings}]).meters
     assert meter.kind is kind
@@ -297,7 +318,9 @@ def test_plain_volume_needs_hot_or_cold(parse_json) -> None:
     [
         ({"T1": 1, "T2": 2}, MeterKind.ELECTRICITY),
         ({"1-0:1.8.1": 1}, MeterKind.ELECTRICITY),
-        ({"total": 1}, MeterKind.ELECTRICITY),
+        ({"import": 1}, MeterKind.ELECTRICITY),
+        ({"1-0:32.7.0": 230}, MeterKind.ELECTRICITY),
+        ({"6-0:1.0.0": 1}, MeterKind.HEAT),
         ({"hot_water": 1, "cold": 2}, MeterKind.WATER),
         ({"9-0:1.0.0": 1}, MeterKind.WATER),
         ({"temp": 20, "humidity": 40}, MeterKind.TEMPERATURE_HUMIDITY),
@@ -309,7 +332,9 @@ def test_kind_inferred_from_readings(parse_json, readings, kind) -> None:
     assert meter.type_name == kind.value
 
 
-@pytest.mark.parametrize("readings", [{"T1": 1, "temp": 20}, {"voltage": 230}, {"1-0:32.7.0": 230}])
+@pytest.mark.parametrize(
+    "readings", [{"T1": 1, "temp": 20}, {"voltage": 230}, {"1-0:3.8.0": 5}, {"power": 5}]
+)
 def test_kind_cannot_be_inferred(parse_json, readings) -> None:
     with pytest.raises(ConfigurationFileError, match=r"\[0\]: meter has no type"):
         parse_json([{"serial": "1", **readings}])
@@ -323,9 +348,9 @@ def test_neutral_types_infer_the_kind(parse_json, type_name) -> None:
 
 
 def test_neutral_type_with_unknown_readings_is_generic(parse_json) -> None:
-    (meter,) = parse_json([{"serial": "1", "type": "OBIS", "1-0:32.7.0": "230.1 V"}]).meters
+    (meter,) = parse_json([{"serial": "1", "type": "OBIS", "1-0:3.8.0": "230.1 kvarh"}]).meters
     assert meter.kind is MeterKind.GENERIC
-    assert meter.readings == (Reading("1-0:32.7.0", 230.1, "V", None),)
+    assert meter.readings == (Reading("1-0:3.8.0", 230.1, "kvarh", None),)
 
 
 def test_unknown_type_is_generic(parse_json) -> None:
@@ -333,7 +358,7 @@ def test_unknown_type_is_generic(parse_json) -> None:
         [
             {
                 "serial": "g1",
-                "type": "gasMeter",
+                "type": "pulseCounter",
                 "Volume": "12.5 m3",
                 "T1": "3",
                 "status": "ok",
@@ -344,11 +369,10 @@ def test_unknown_type_is_generic(parse_json) -> None:
         ]
     ).meters
     assert meter.kind is MeterKind.GENERIC
-    assert meter.type_name == "gasMeter"
+    assert meter.type_name == "pulseCounter"
     assert meter.readings == (
         Reading("Volume", 12.5, "m3", None),
         Reading("T1", 3.0, None, None),
-        Reading("status", "ok", None, None),
         Reading("pressure", 1013.0, None, None),
         Reading("date_text", "2024-05-01", None, None),
         Reading("level", 5.0, "%", None),
@@ -444,16 +468,23 @@ def test_climate_reading_keys(parse_json, key, name, unit) -> None:
     [
         ("electricityMeter", "voltage"),
         ("electricityMeter", "temp"),
-        ("electricityMeter", "1-0:32.7.0"),
+        ("electricityMeter", "0-0:96.1.0"),
         ("electricityMeter", "1-0:1.8.1*101"),
         ("waterMeter", "T1"),
         ("waterMeter", "9-0:1.0.1"),
         ("temperatureHumidity", "warm"),
     ],
 )
-def test_unknown_reading_for_kind(parse_json, type_name, key) -> None:
-    with pytest.raises(ConfigurationFileError, match=r"\[0\].*: unknown reading"):
-        parse_json([{"serial": "1", "type": type_name, key: 1}])
+def test_unknown_reading_for_kind_is_ignored(parse_json, type_name, key) -> None:
+    known = {
+        "electricityMeter": {"T2": 1},
+        "waterMeter": {"cold": 1},
+        "temperatureHumidity": {"hum": 1},
+    }[type_name]
+    result = parse_json([{"serial": "1", "type": type_name, key: 1, **known}])
+    (meter,) = result.meters
+    assert len(meter.readings) == 1
+    assert result.ignored == (child("[*]", key),)
 
 
 def test_readings_as_nested_map(parse_json) -> None:
@@ -521,14 +552,13 @@ def test_readings_keep_file_order(parse_json) -> None:
         ({"value": 1}, "reading has no name, type or OBIS code"),
         ({"type": "T1"}, "reading has no value"),
         ({"type": "T1", "value": 1, "val": 2}, 'both "value" and "val"'),
-        ({"type": "T1", "value": 1, "colour": "red"}, r"values\[0\].colour: unknown key"),
+        ({"type": "T1", "value": 1, "factor": 10}, r"values\[0\].factor: unknown key that may"),
         ({"obis": "one-eight-one", "value": 1}, "is not an OBIS code"),
         ({"obis": "1-0:1.8.1", "type": "T2", "value": 1}, "name different readings"),
         ({"type": "T1", "value": 1, "unit": 5}, "expected a unit text"),
         ({"type": ["T1"], "value": 1}, "expected a reading name"),
         ({"type": "T1", "value": {"v": 1}}, r"values\[0\].value: is an object"),
         ({"type": "T1", "text": "one"}, "cannot be text"),
-        ({"type": "T1", "value": 1, "description": 5}, "expected a text"),
         ("T1", r"values\[0\]: is a string, expected a reading object"),
     ],
 )
@@ -537,15 +567,21 @@ def test_bad_reading_records(parse_json, reading, message) -> None:
         parse_json([{"serial": "1", "type": "electricityMeter", "values": [reading]}])
 
 
-def test_readings_container_must_be_list_or_object(parse_json) -> None:
-    with pytest.raises(ConfigurationFileError, match=r"readings: is a string, expected readings"):
+def test_a_readings_key_that_is_not_a_container_is_not_a_reading(parse_json) -> None:
+    with pytest.raises(ConfigurationFileError, match=r'\[0\]: meter "1" has no readings'):
         parse_json([{"serial": "1", "type": "electricityMeter", "readings": "T1=5"}])
 
 
 def test_generic_reading_with_two_names_is_ambiguous(parse_json) -> None:
     with pytest.raises(ConfigurationFileError, match="more than one name"):
         parse_json(
-            [{"serial": "1", "type": "gas", "values": [{"name": "a", "type": "b", "value": 1}]}]
+            [
+                {
+                    "serial": "1",
+                    "type": "pulse counter",
+                    "values": [{"name": "a", "type": "b", "value": 1}],
+                }
+            ]
         )
 
 
@@ -554,7 +590,7 @@ def test_generic_text_readings(parse_json) -> None:
         [
             {
                 "serial": "1",
-                "type": "gas",
+                "type": "pulse counter",
                 "values": [{"name": "version", "text": "1.20"}, {"name": "state", "value": "ok"}],
             }
         ]
@@ -565,14 +601,26 @@ def test_generic_text_readings(parse_json) -> None:
     )
     with pytest.raises(ConfigurationFileError, match="is not a number but has a unit"):
         parse_json(
-            [{"serial": "1", "type": "gas", "values": [{"name": "a", "value": "x", "unit": "V"}]}]
+            [
+                {
+                    "serial": "1",
+                    "type": "pulse counter",
+                    "values": [{"name": "a", "value": "x", "unit": "V"}],
+                }
+            ]
         )
     with pytest.raises(ConfigurationFileError, match="cannot have a unit"):
         parse_json(
-            [{"serial": "1", "type": "gas", "values": [{"name": "a", "text": "x", "unit": "V"}]}]
+            [
+                {
+                    "serial": "1",
+                    "type": "pulse counter",
+                    "values": [{"name": "a", "text": "x", "unit": "V"}],
+                }
+            ]
         )
     with pytest.raises(ConfigurationFileError, match="expected a text"):
-        parse_json([{"serial": "1", "type": "gas", "values": [{"name": "a", "text": 5}]}])
+        parse_json([{"serial": "1", "type": "pulse counter", "values": [{"name": "a", "text": 5}]}])
 
 
 # --- timestamps -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from tr069_cpe.meters import (
     registered_formats,
     registry,
 )
+from tr069_cpe.meters.context import ReadContext
 from tr069_cpe.meters.keys import item
 from tr069_cpe.meters.normalize import MeterRecord, build_configuration
 
@@ -30,7 +31,9 @@ def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_builtin_formats() -> None:
-    assert [known.name for known in registered_formats()][:2] == ["json", "xml"]
+    assert [known.name for known in registered_formats()][:3] == ["json", "xml", "csv"]
+    assert find_format(b"serial;T1\n26;53").name == "csv"
+    assert find_format(b"whatever", "meters.csv").name == "csv"
     assert find_format(b'{"items": []}').name == "json"
     assert find_format(b"  \n[]").name == "json"
     assert find_format(b"\xef\xbb\xbf<meters/>").name == "xml"
@@ -45,7 +48,7 @@ def _detect_csv(data: bytes, filename: str | None) -> bool:
     return filename is not None and filename.endswith(".csv")
 
 
-def _parse_csv(data: bytes, filename: str | None) -> ConfigurationFile:
+def _parse_csv(data: bytes, filename: str | None, context: ReadContext) -> ConfigurationFile:
     """serial;type;reading;value — one line per reading."""
     del filename
     records: dict[str, dict[str, object]] = {}
@@ -56,10 +59,12 @@ def _parse_csv(data: bytes, filename: str | None) -> ConfigurationFile:
         [MeterRecord(item("csv", index), record) for index, record in enumerate(records.values())],
         partial=True,
         format_name="whatever",
+        context=context,
     )
 
 
 def test_operator_format(own_registry) -> None:
+    """A registered format comes before the built-in CSV, which is only a fallback."""
     register_format("acme-csv", detect=_detect_csv, parse=_parse_csv)
     data = b"26;electricityMeter;T1;53 kWh\n26;electricityMeter;T2;41000 Wh\n1234;WATER;hot;5\n"
     result = parse_configuration(data, filename="acme.csv")
@@ -81,7 +86,7 @@ def test_duplicate_format_name(own_registry) -> None:
 
 
 def test_a_failing_parser_raises_configuration_file_error(own_registry) -> None:
-    def broken(data: bytes, filename: str | None) -> ConfigurationFile:
+    def broken(data: bytes, filename: str | None, context: ReadContext) -> ConfigurationFile:
         raise KeyError("oops")
 
     register_format("broken", detect=lambda data, filename: filename == "x.broken", parse=broken)

@@ -126,8 +126,8 @@ def test_generic_meters() -> None:
         serial="g-1",
         vendor="ACME",
         kind=MeterKind.GENERIC,
-        type_name="gasMeter",
-        name="Gas",
+        type_name="pulseCounter",
+        name="Pulses",
         readings=(
             Reading("volume", 12.5, "m3", None),
             Reading("plain", 3.0, None, None),
@@ -155,13 +155,13 @@ def test_generic_flat_when_possible() -> None:
         serial="g",
         vendor="",
         kind=MeterKind.GENERIC,
-        type_name="gas",
+        type_name="pulses",
         name=None,
         readings=(Reading("volume", 12.5, "m3", None), Reading("state", "ok", None, None)),
     )
     data = _round_trip((meter,))
     (item,) = json.loads(data)["items"]
-    assert item == {"serial": "g", "type": "gas", "volume": "12.5 m3", "state": "ok"}
+    assert item == {"serial": "g", "type": "pulses", "volume": "12.5 m3", "state": "ok"}
 
 
 def test_inferred_and_neutral_types_survive() -> None:
@@ -227,7 +227,7 @@ def test_all_electricity_names() -> None:
                 None,
                 (Reading("foo", 1.0, "kWh", None),),
             ),
-            "unknown reading",
+            "has no readings",
         ),
         (
             Meter(
@@ -311,6 +311,14 @@ def _random_meter(rng: random.Random, index: int) -> Meter:
             Reading("temperature", number(-40, 60), "°C", moment),
             Reading("humidity", number(0, 100), "%", moment),
         ][: rng.randint(1, 2)]
+    elif kind is MeterKind.HEAT:
+        readings = [
+            Reading("energy", number(0, 1e7), "kWh", moment),
+            Reading("flow_temperature", number(-10, 120), "°C", moment),
+            Reading("flow", number(0, 50), "m³/h", moment),
+        ][: rng.randint(1, 3)]
+    elif kind is MeterKind.GAS:
+        readings = [Reading("volume", number(0, 1e6), "m³", moment)]
     else:
         readings = [
             Reading("volume", number(-1e6, 1e6), rng.choice(["m3", None, "kWh"]), moment),
@@ -326,7 +334,9 @@ def _random_meter(rng: random.Random, index: int) -> Meter:
             MeterKind.ELECTRICITY: rng.choice(["electricityMeter", "ELECTRICITY_CONS", "OBIS"]),
             MeterKind.WATER: rng.choice(["waterMeter", "WATER_CONS"]),
             MeterKind.TEMPERATURE_HUMIDITY: rng.choice(["temperatureHumidity", "TH sensor"]),
-            MeterKind.GENERIC: rng.choice(["generic", "gasMeter", "heat"]),
+            MeterKind.HEAT: rng.choice(["heatMeter", "district heating"]),
+            MeterKind.GAS: rng.choice(["gasMeter", "GAS"]),
+            MeterKind.GENERIC: rng.choice(["generic", "pulseCounter", "rain gauge"]),
         }[kind],
         name=rng.choice([None, f"Meter {index}", "Küche"]),
         readings=tuple(readings),

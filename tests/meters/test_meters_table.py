@@ -83,14 +83,14 @@ def test_a_meter_that_changes_kind_loses_its_old_readings() -> None:
 def test_a_file_over_the_limits_changes_nothing() -> None:
     table = gateway().table
     many = {f"reading{i}": i for i in range(MAX_READINGS - 10)}
-    apply(table, {"serial": "G1", "type": "heatPump", **many})
+    apply(table, {"serial": "G1", "type": "pulse counter", **many})
     before = table.datamodel.export_state()
     more = {f"other{i}": i for i in range(20)}
     with pytest.raises(ValueError, match=f"more than the {MAX_READINGS}"):
         apply(
             table,
-            {"serial": "NEW", "type": "heatPump", "x": 1},
-            {"serial": "G1", "type": "heatPump", **more},
+            {"serial": "NEW", "type": "pulse counter", "x": 1},
+            {"serial": "G1", "type": "pulse counter", **more},
             partial=True,
         )
     assert table.datamodel.export_state() == before
@@ -152,12 +152,12 @@ def test_a_failing_listener_does_not_stop_the_others(
 def test_reading_limits_count_every_row() -> None:
     table = gateway().table
     names = {f"r{i}": i for i in range(MAX_READINGS - 2)}
-    apply(table, {"serial": "G1", "type": "heatPump", **names})
+    apply(table, {"serial": "G1", "type": "pulse counter", **names})
     table.datamodel.add_instance(f"{BASE}1.Reading.", Source.ACS)  # unnamed, ACS-added
-    apply(table, {"serial": "G1", "type": "heatPump", "r0": 5, "extra": 1}, partial=True)
+    apply(table, {"serial": "G1", "type": "pulse counter", "r0": 5, "extra": 1}, partial=True)
     assert len(table.views()[1].readings) == MAX_READINGS - 1  # plus the unnamed row
     with pytest.raises(ValueError, match=f"would have {MAX_READINGS + 1} readings"):
-        apply(table, {"serial": "G1", "type": "heatPump", "more": 1}, partial=True)
+        apply(table, {"serial": "G1", "type": "pulse counter", "more": 1}, partial=True)
 
 
 def test_a_meter_cannot_have_two_readings_of_one_name() -> None:
@@ -176,7 +176,7 @@ async def test_a_meter_deleted_while_a_file_is_applied_waits_for_it() -> None:
     config = agent_config("http://127.0.0.1:1/", extensions=meter_extension(IDENTITY.oui))
     agent = CpeAgent(config, MemoryStateStore())
     meters = MeterGateway(agent)
-    items = [{"serial": f"S{i}", "type": "heatPump", "x": i} for i in range(300)]
+    items = [{"serial": f"S{i}", "type": "pulse counter", "x": i} for i in range(300)]
     applying = asyncio.create_task(
         meters.apply_file(json.dumps({"items": items}).encode(), "big.json")
     )

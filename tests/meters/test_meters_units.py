@@ -10,7 +10,8 @@ from tr069_cpe.meters import (
     Reading,
     parse_configuration,
 )
-from tr069_cpe.meters.obis import Obis, parse_obis, reading_name
+from tr069_cpe.meters.catalog import kinds_of, match_reading
+from tr069_cpe.meters.obis import Obis, parse_obis
 from tr069_cpe.meters.values import split_number
 
 
@@ -111,7 +112,7 @@ def test_humidity_values(parse_json, raw, value) -> None:
         ("electricityMeter", "T1", "12 mWh", "is not a number in kWh"),
         ("electricityMeter", "T1", "twelve", '"twelve" is not a number'),
         ("electricityMeter", "T1", "", '"" is not a number'),
-        ("electricityMeter", "T1", "1,234", '"1,234" is not a number'),
+        ("electricityMeter", "T1", "1,234", r'"1,234" is ambiguous \(1234 or 1.234\?\)'),
         ("electricityMeter", "T1", "1,234.5", "is not a number"),
         ("electricityMeter", "T1", "1.234,5", "is not a number"),
         ("electricityMeter", "T1", "1 234", "is not a number"),
@@ -123,7 +124,7 @@ def test_humidity_values(parse_json, raw, value) -> None:
         ("electricityMeter", "T1", "-0.5 kWh", "is negative"),
         ("electricityMeter", "T1", True, "is a boolean, expected a number"),
         ("electricityMeter", "T1", None, "is null, expected a number"),
-        ("electricityMeter", "T1", {"value": 1}, "is an object, expected a number"),
+        ("electricityMeter", "T1", {"v": 1}, "is an object, expected a number"),
         ("electricityMeter", "T1", [1], "is a list, expected a number"),
         ("waterMeter", "cold", "-1", "is negative"),
         ("waterMeter", "cold", "5 kWh", "is not a number in L or m3"),
@@ -173,9 +174,9 @@ def test_json_huge_numbers_rejected() -> None:
         with pytest.raises(ConfigurationFileError, match=r"\[0\].T1: .*(finite|negative)"):
             parse_configuration(document)
     with pytest.raises(ConfigurationFileError, match="not a finite number"):
-        parse_configuration(b'[{"serial": "1", "type": "gas", "v": 1e400}]')
+        parse_configuration(b'[{"serial": "1", "type": "pulses", "v": 1e400}]')
     with pytest.raises(ConfigurationFileError, match="out of range"):
-        parse_configuration(b'[{"serial": "1", "type": "gas", "v": 1, "ts": 1e400}]')
+        parse_configuration(b'[{"serial": "1", "type": "pulses", "v": 1, "ts": 1e400}]')
 
 
 def test_json_non_finite_literals_rejected() -> None:
@@ -263,14 +264,27 @@ def test_parse_obis_rejects(text) -> None:
         ("1-0:2.8.2", (MeterKind.ELECTRICITY, "export_T2")),
         ("9-0:1.0.0", (MeterKind.WATER, "warm")),
         ("8-0:1.0.0", (MeterKind.WATER, "cold")),
+        ("1-0:32.7.0", (MeterKind.ELECTRICITY, "voltage_L1")),
+        ("1-0:71.7.0", (MeterKind.ELECTRICITY, "current_L3")),
+        ("1-0:41.7.0", (MeterKind.ELECTRICITY, "power_L2")),
+        ("1-0:16.7.0", (MeterKind.ELECTRICITY, "net_power")),
+        ("1-0:14.7.0", (MeterKind.ELECTRICITY, "frequency")),
+        ("6-0:1.0.0", (MeterKind.HEAT, "energy")),
+        ("6-0:11.0.0", (MeterKind.HEAT, "return_temperature")),
+        ("7-0:3.0.0", (MeterKind.GAS, "volume")),
+        ("0100010801FF", (MeterKind.ELECTRICITY, "T1")),
+        ("01 00 1F 07 00 FF", (MeterKind.ELECTRICITY, "current_L1")),
         ("1-0:1.8.1*101", None),
-        ("1-0:32.7.0", None),
-        ("7-0:3.0.0", None),
+        ("0-0:96.1.0", None),
+        ("1-0:3.8.0", None),
         ("8-0:1.0.1", None),
     ],
 )
 def test_obis_reading_names(text, expected) -> None:
     code = parse_obis(text)
     assert code is not None
-    assert reading_name(code) == expected
-    assert str(code).startswith(text.split("*")[0])
+    found = [
+        (kind, match.name) for kind in MeterKind if (match := match_reading(kind, text)) is not None
+    ]
+    assert found == ([] if expected is None else [expected])
+    assert kinds_of(text) == frozenset(kind for kind, _ in found)

@@ -16,7 +16,8 @@ from .cwmp.status import AgentStatus, SessionOutcome
 from .cwmp.wakeup import WakeUpState, WakeUpStatus
 from .meters.gateway import VENDOR_CONFIGURATION_FILE, MeterGateway, MeterUpdate
 from .meters.model import MeterKind
-from .meters.table import ApplyResult, MeterView
+from .meters.plan import ApplyResult
+from .meters.table import MeterView
 from .version import VERSION
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""What meter types and reading keys mean: kinds, canonical reading names, aliases."""
+"""Lookups over the kinds table: what a type name, a reading key or an OBIS code means."""
 
 from __future__ import annotations
 
@@ -8,15 +8,10 @@ import re
 from typing import Final
 
 from .keys import fold
+from .kinds import KINDS, KindSpec, ObisTemplate, ReadingSpec
 from .model import MeterKind
-from .obis import parse_obis, reading_name
-
-WARM: Final = "warm"
-COLD: Final = "cold"
-TEMPERATURE: Final = "temperature"
-HUMIDITY: Final = "humidity"
-TOTAL: Final = "total"
-EXPORT_TOTAL: Final = "export_total"
+from .obis import ABSTRACT, CURRENT, Obis, parse_obis
+from .units import WMBUS_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,121 +20,212 @@ class TypeInfo:
 
     ``kind`` None means the type does not tell (e.g. "OBIS", "meter"): the kind is
     inferred from the readings, and the meter is generic if they do not tell either.
-    ``water`` is "warm" or "cold" when the type names hot or cold water.
+    ``variant`` is the reading a plain volume is ("warm" for a hot-water meter).
     """
 
     kind: MeterKind | None
-    water: str | None = None
+    variant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingMatch:
+    """A key recognised as a reading of a kind."""
+
+    spec: ReadingSpec
+    name: str
+    unit: str | None = None
+    """The unit the key itself gives (wM-Bus ``_kwh`` suffixes)."""
 
 
 _NEUTRAL_TYPES: Final = frozenset(
-    {"obis", "obisrecord", "meter", "device", "sensor", "record", "smartmeter", "mbus", "wmbus"}
-)
-_ELECTRICITY_TYPES: Final = frozenset(
-    {"elec", "power", "powermeter", "energy", "energymeter", "kwhmeter", "elmeter"}
-)
-_CLIMATE_TYPES: Final = frozenset(
     {
-        "th",
-        "thsensor",
-        "temphum",
-        "temphumidity",
-        "temphumsensor",
-        "humiditytemperature",
-        "thermohygrometer",
-        "hygrometer",
-        "thermometer",
-        "temp",
-        "tempsensor",
-        "roomsensor",
-        "roomclimate",
+        "obis",
+        "obisrecord",
+        "meter",
+        "device",
+        "sensor",
+        "record",
+        "smartmeter",
+        "mbus",
+        "wmbus",
+        "other",
+        "unknown",
     }
 )
-_CLIMATE_PREFIXES: Final = ("temperature", "humidity", "climate")
+_NUMBER: Final = "{n}"
+_WMBUS_KEY: Final = re.compile(r"(?P<base>.+)_(?P<suffix>[A-Za-z0-9]{1,4})")
 
 
+def kind_spec(kind: MeterKind) -> KindSpec | None:
+    """The table entry of a kind (None for generic meters)."""
+    return KINDS.get(kind)
+
+
+@lru_cache(maxsize=1024)
 def classify_type(type_name: str) -> TypeInfo:
     """The kind a meter type names; unknown types are generic."""
     folded = fold(type_name)
     if folded in _NEUTRAL_TYPES:
         return TypeInfo(None)
-    if folded == "generic":
-        return TypeInfo(MeterKind.GENERIC)
-    if folded.startswith("electric") or folded in _ELECTRICITY_TYPES:
-        return TypeInfo(MeterKind.ELECTRICITY)
-    if "water" in folded:
-        hot = "hot" in folded or "warm" in folded
-        cold = "cold" in folded
-        return TypeInfo(MeterKind.WATER, WARM if hot and not cold else COLD if cold else None)
-    if folded in _CLIMATE_TYPES or folded.startswith(_CLIMATE_PREFIXES):
-        return TypeInfo(MeterKind.TEMPERATURE_HUMIDITY)
+    for spec in KINDS.values():
+        if folded.startswith(spec.type_exclusions) and spec.type_exclusions:
+            continue
+        if (
+            folded in spec.type_names
+            or (spec.type_prefixes and folded.startswith(spec.type_prefixes))
+            or any(word in folded for word in spec.type_words)
+        ):
+            return TypeInfo(spec.kind, _variant(spec, folded))
     return TypeInfo(MeterKind.GENERIC)
 
 
-_ALIASES: Final[dict[str, tuple[MeterKind, str]]] = {
-    **dict.fromkeys(
-        (
-            "total",
-            "import",
-            "importtotal",
-            "totalimport",
-            "energy",
-            "energytotal",
-            "totalenergy",
-        ),
-        (MeterKind.ELECTRICITY, TOTAL),
-    ),
-    **dict.fromkeys(
-        ("export", "exporttotal", "totalexport"), (MeterKind.ELECTRICITY, EXPORT_TOTAL)
-    ),
-    **dict.fromkeys(
-        ("warm", "warmwater", "hot", "hotwater", "hw", "waterwarm", "waterhot"),
-        (MeterKind.WATER, WARM),
-    ),
-    **dict.fromkeys(("cold", "coldwater", "cw", "watercold"), (MeterKind.WATER, COLD)),
-    **dict.fromkeys(
-        ("temperature", "temp", "t", "tmp", "airtemperature"),
-        (MeterKind.TEMPERATURE_HUMIDITY, TEMPERATURE),
-    ),
-    **dict.fromkeys(
-        ("humidity", "hum", "rh", "humid", "relativehumidity", "airhumidity"),
-        (MeterKind.TEMPERATURE_HUMIDITY, HUMIDITY),
-    ),
-}
-_TARIFF: Final = re.compile(
-    r"(?P<export>export|exportt|exporttariff)?"
-    r"(?(export)|(?:t|tariff|tarif|rate|importt|importtariff|energyt|energytariff))"
-    r"(?P<number>\d{1,2})"
-)
-_WATER_NEUTRAL: Final = frozenset(
-    {"volume", "value", "total", "consumption", "reading", "index", "counter", "water"}
-)
-
-EXPECTED: Final[dict[MeterKind, str]] = {
-    MeterKind.ELECTRICITY: "T1, T2 …, total, export_T1 … or export_total",
-    MeterKind.WATER: "warm or cold",
-    MeterKind.TEMPERATURE_HUMIDITY: "temperature or humidity",
-}
+def _variant(spec: KindSpec, folded: str) -> str | None:
+    named = [reading for reading, words in spec.variants.items() if any(w in folded for w in words)]
+    return named[0] if len(named) == 1 else None
 
 
-@lru_cache(maxsize=4096)
-def recognize(key: str) -> tuple[MeterKind, str] | None:
-    """The kind and canonical name a reading key or OBIS code stands for, if known."""
+class _Aliases:
+    """The folded keys of one kind's readings: exact ones, and numbered patterns."""
+
+    def __init__(self, spec: KindSpec) -> None:
+        self.exact: dict[str, tuple[ReadingSpec, str]] = {}
+        self.numbered: list[tuple[re.Pattern[str], ReadingSpec]] = []
+        for reading in spec.readings:
+            if not reading.numbered:
+                for alias in (fold(reading.name), *reading.aliases):
+                    self.exact[alias] = (reading, reading.name)
+                continue
+            canonical = fold(reading.name.replace(_NUMBER, "")) + _NUMBER
+            for alias in (canonical, *reading.aliases):
+                regex = re.escape(alias).replace(re.escape(_NUMBER), r"(\d{1,2})")
+                self.numbered.append((re.compile(regex), reading))
+
+    def find(self, folded: str) -> tuple[ReadingSpec, str] | None:
+        known = self.exact.get(folded)
+        if known is not None:
+            return known
+        for regex, reading in self.numbered:
+            match = regex.fullmatch(folded)
+            if match is not None and int(match[1]) in reading.numbers:
+                return reading, reading.name.replace(_NUMBER, str(int(match[1])))
+        return None
+
+
+_ALIASES: Final = {kind: _Aliases(spec) for kind, spec in KINDS.items()}
+
+
+def obis_reading(kind: MeterKind, code: Obis) -> tuple[ReadingSpec, str] | None:
+    """The reading of this kind an OBIS code stands for (current values only)."""
+    spec = KINDS.get(kind)
+    if spec is None or code.f != CURRENT or code.a == ABSTRACT:
+        return None
+    for reading in spec.readings:
+        for template in reading.obis:
+            number = _obis_number(template, code)
+            if number is not None and (not reading.numbered or number in reading.numbers):
+                return reading, reading.name.replace(_NUMBER, str(number))
+    return None
+
+
+def _obis_number(template: ObisTemplate, code: Obis) -> int | None:
+    """0 when the code matches a fixed template, its number for a numbered one."""
+    if (code.a, code.d) != (template.a, template.d):
+        return None
+    if isinstance(template.c, tuple):
+        if code.c not in template.c or code.e != template.e:
+            return None
+        return template.c.index(code.c) + 1
+    if code.c != template.c:
+        return None
+    if template.e is None:
+        return code.e if code.e > 0 else None
+    return 0 if code.e == template.e else None
+
+
+@lru_cache(maxsize=8192)
+def match_reading(kind: MeterKind, key: str, variant: str | None = None) -> ReadingMatch | None:
+    """The reading of a meter of ``kind`` that ``key`` names, if any.
+
+    ``key`` is a key, a name, an OBIS code, a description ("Import energy T1") or a
+    wM-Bus decoder key with a unit suffix (``total_energy_consumption_kwh``).
+    ``variant`` is the reading a plain volume stands for (from the type).
+    """
+    aliases = _ALIASES.get(kind)
+    if aliases is None:
+        return None
+    return _match(kind, aliases, key, variant or KINDS[kind].default_variant)
+
+
+def _match(
+    kind: MeterKind, aliases: _Aliases, key: str, variant: str | None
+) -> ReadingMatch | None:
     code = parse_obis(key)
     if code is not None:
-        return reading_name(code)
-    folded = fold(key)
-    known = _ALIASES.get(folded)
-    if known is not None:
-        return known
-    match = _TARIFF.fullmatch(folded)
-    if match is None:
+        found = obis_reading(kind, code)
+        return None if found is None else ReadingMatch(*found)
+    named = _by_name(kind, aliases, fold(key), variant)
+    if named is not None:
+        return named
+    split = _WMBUS_KEY.fullmatch(key.strip())
+    if split is not None and (unit := WMBUS_SUFFIXES.get(split["suffix"].lower())):
+        named = _by_name(kind, aliases, fold(split["base"]), variant)
+        if named is not None:
+            return ReadingMatch(named.spec, named.name, unit)
+    return None
+
+
+def _by_name(
+    kind: MeterKind, aliases: _Aliases, folded: str, variant: str | None
+) -> ReadingMatch | None:
+    found = aliases.find(folded)
+    if found is not None:
+        return ReadingMatch(*found)
+    spec = KINDS[kind]
+    if variant is not None and folded in spec.plain_volume:
+        found = aliases.find(fold(variant))
+        return None if found is None else ReadingMatch(*found)
+    return None
+
+
+def is_plain_volume(kind: MeterKind, key: str) -> bool:
+    """True for a volume key that does not say which reading it is (hot or cold)."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        return False
+    split = _WMBUS_KEY.fullmatch(key.strip())
+    base = split["base"] if split and split["suffix"].lower() in WMBUS_SUFFIXES else key
+    return fold(key) in spec.plain_volume or fold(base) in spec.plain_volume
+
+
+@lru_cache(maxsize=8192)
+def kinds_of(key: str) -> frozenset[MeterKind]:
+    """Every kind that has a reading named ``key`` (to infer a meter's kind).
+
+    A plain volume ("total") names none: its meaning comes from the type.
+    """
+    return frozenset(
+        kind for kind, aliases in _ALIASES.items() if _match(kind, aliases, key, None) is not None
+    )
+
+
+def reading_spec(kind: MeterKind, name: str) -> ReadingSpec | None:
+    """The spec of a canonical reading name (None: not a reading of this kind)."""
+    aliases = _ALIASES.get(kind)
+    if aliases is None:
         return None
-    number = int(match["number"])
-    prefix = "export_" if match["export"] else ""
-    return MeterKind.ELECTRICITY, prefix + (f"T{number}" if number else TOTAL)
+    found = aliases.find(fold(name))
+    return found[0] if found is not None and found[1] == name else None
 
 
-def is_water_volume(key: str) -> bool:
-    """True for keys that name a water volume without saying hot or cold."""
-    return fold(key) in _WATER_NEUTRAL
+def canonical_names(kind: MeterKind) -> str:
+    """The kind's readings, for messages (``T1, T2 …, total, …``)."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        return "any name"
+    return ", ".join(reading.name.replace(_NUMBER, "N") for reading in spec.readings)
+
+
+def kind_display(kind: MeterKind) -> str:
+    """How messages name a meter of this kind."""
+    spec = KINDS.get(kind)
+    return spec.display if spec is not None else "generic meter"

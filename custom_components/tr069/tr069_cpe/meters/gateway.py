@@ -20,12 +20,13 @@ from ..cwmp.agent import CpeAgent
 from ..cwmp.datamodel import Change, ChangeKind, ParameterNode, Source, Value
 from ..cwmp.faults import CwmpFault, FaultCode
 from ..cwmp.transfers import Transfer
-from .catalog import recognize
+from .catalog import reading_spec
 from .errors import ConfigurationFileError
 from .model import ConfigurationFile, MeterKind
 from .parse import parse_configuration
+from .plan import ApplyResult
 from .serialize import serialize_configuration
-from .table import ApplyResult, MeterTable, advance, canonical_unit, kind_of, parse_reading
+from .table import MeterTable, advance, canonical_unit, kind_of, parse_reading
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ class MeterGateway:
         kind = kind_of(str(value), view.readings)
         if kind is MeterKind.GENERIC:
             return
-        misfits = [name for name in view.readings if recognize(name) != (kind, name)]
+        misfits = [name for name in view.readings if reading_spec(kind, name) is None]
         if misfits:
             raise ValueError(f"readings {', '.join(misfits)} are not readings of a {kind.value}")
 
@@ -176,7 +177,7 @@ class MeterGateway:
             for other in others
         ):
             raise ValueError(f"the meter already has a reading {name!r}")
-        if kind is not MeterKind.GENERIC and recognize(name) != (kind, name):
+        if kind is not MeterKind.GENERIC and reading_spec(kind, name) is None:
             raise ValueError(f"{name!r} is not a reading of a {kind.value}")
 
     def _check_reading_value(self, node: ParameterNode, value: Value) -> None:

@@ -7,6 +7,22 @@ import re
 from typing import Final
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_MODIFIER_WORDS: Final = (
+    "scal",
+    "multipl",
+    "factor",
+    "expon",
+    "divis",
+    "divid",
+    "offset",
+    "decimal",
+    "precision",
+    "resolution",
+    "constant",
+    "unit",
+    "uom",
+)
 _INDEXED = re.compile(r"[A-Za-z_]\w*\[\d+\]")
 
 
@@ -18,6 +34,20 @@ def fold(key: str) -> str:
     become ``serialnumber``.
     """
     return _NOT_ALNUM.sub("", key.lower())
+
+
+def changes_meaning(key: str) -> bool:
+    """True for a key that may change what a value means (a scaler, a factor, a unit).
+
+    Such a key is never ignored: it is understood, or the file is rejected.
+    """
+    return any(word.lower().startswith(_MODIFIER_WORDS) for word in _WORDS.findall(key))
+
+
+def is_metadata(key: str) -> bool:
+    """True for a key about the radio or the device (``rssi_dbm``), never a reading."""
+    folded = fold(key)
+    return not folded or folded.startswith(METADATA_PREFIXES)
 
 
 def child(path: str, key: str) -> str:
@@ -91,6 +121,7 @@ TYPE_KEYS: Final = frozenset(
         "devicekind",
         "category",
         "medium",
+        "media",
     }
 )
 NAME_KEYS: Final = frozenset(
@@ -120,6 +151,29 @@ READINGS_KEYS: Final = frozenset(
     {"readings", "reading", "values", "measurements", "registers", "counters", "data"}
 )
 """Keys (folded) of a meter's nested map or list of readings."""
+READING_ELEMENTS: Final = frozenset({"reading", "value", "register", "measurement", "counter"})
+"""Names (folded) of one reading record, such as XML's repeated ``<reading>`` elements."""
+METER_ELEMENTS: Final = frozenset({"meter", "device", "item", "record", "sensor"})
+"""Names (folded) of one meter record, such as XML's repeated ``<meter>`` elements."""
+METADATA_PREFIXES: Final = (
+    "rssi",
+    "lqi",
+    "snr",
+    "battery",
+    "firmware",
+    "fw",
+    "signal",
+    "seal",
+    "status",
+    "quality",
+    "tags",
+    "comm",
+    "lastseen",
+    "device",
+    "meter",
+)
+"""Keys (folded) that describe the radio or the device, never a reading, even on a
+generic meter (``rssi_dbm``, ``battery_level``, ``firmware_version``)."""
 
 # --- reading records ------------------------------------------------------------------
 
@@ -130,5 +184,7 @@ READING_ID_KEYS: Final = frozenset(
 VALUE_KEYS: Final = frozenset({"value", "val", "reading", "readingvalue", "measuredvalue"})
 TEXT_KEYS: Final = frozenset({"text"})
 UNIT_KEYS: Final = frozenset({"unit", "units", "uom", "unitofmeasure", "unitofmeasurement"})
+SCALER_KEYS: Final = frozenset({"scaler"})
+"""A power of ten the value is multiplied by (COSEM ``scaler_unit``)."""
 DESCRIPTION_KEYS: Final = frozenset({"description", "desc", "comment", "note", "label", "title"})
 """Free-text keys of a reading record that are ignored."""

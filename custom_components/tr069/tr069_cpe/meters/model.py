@@ -13,6 +13,8 @@ class MeterKind(StrEnum):
     ELECTRICITY = "electricityMeter"
     WATER = "waterMeter"
     TEMPERATURE_HUMIDITY = "temperatureHumidity"
+    HEAT = "heatMeter"
+    GAS = "gasMeter"
     GENERIC = "generic"
 
 
@@ -47,12 +49,21 @@ class Meter:
 
 @dataclass(frozen=True, slots=True)
 class ConfigurationFile:
-    """A fully validated configuration file.
+    """A fully validated configuration file, and what reading it noticed.
 
     ``partial`` is True when the file only adds/updates the meters it lists, False when
     it is the complete set of meters.  ``format`` names the parser that accepted it.
+    ``ignored`` lists the keys that were not needed (list indices as ``[*]``, at most
+    50; ``more_ignored`` counts the others); ``superseded`` the older telegrams of a
+    meter in JSON lines; ``profile`` the format profile used; ``local_time_zone`` the
+    zone times without one were read in (None when there were none).
     """
 
     meters: tuple[Meter, ...]
     partial: bool
     format: str
+    ignored: tuple[str, ...] = ()
+    more_ignored: int = 0
+    superseded: tuple[str, ...] = ()
+    profile: str | None = None
+    local_time_zone: str | None = None

@@ -2,9 +2,9 @@
 
 A format parser turns its file into a tree of ``dict`` (str keys), ``list``, ``str``,
 ``int``, ``float`` (or :class:`~decimal.Decimal`), ``bool`` and ``None`` (what :mod:`json`
-gives; XML gives only dicts, lists and strings) and hands it to
+gives; XML and CSV give only dicts, lists and strings) and hands it to
 :func:`configuration_from_tree`, or hands ready meter records to :func:`build_configuration`.
-Either validates everything before returning.
+Either validates everything before returning, and reports what it ignored.
 """
 
 from __future__ import annotations
@@ -15,26 +15,15 @@ from datetime import datetime
 from typing import Final
 
 from . import keys
-from .catalog import EXPECTED, TypeInfo, classify_type, is_water_volume, recognize
+from .catalog import TypeInfo, classify_type, kind_display
+from .context import ReadContext
+from .discovery import PARTIAL, TIMESTAMP, locate
 from .errors import ConfigurationFileError
 from .keys import child, fold, item, where
 from .limits import MAX_METERS, MAX_READINGS
-from .model import ConfigurationFile, Meter, MeterKind, Reading
-from .obis import parse_obis
-from .values import (
-    canonical_value,
-    coordinate,
-    describe,
-    flag,
-    generic_value,
-    optional_text,
-    quote,
-    text,
-    timestamp,
-    unit_text,
-)
-
-type Tree = object
+from .model import ConfigurationFile, Meter
+from .readings import Tree, collect, expected_readings, infer_kind, name_readings
+from .values import coordinate, describe, flag, optional_text, quote, text, timestamp
 
 _SERIAL: Final = "serial"
 _VENDOR: Final = "vendor"
@@ -57,25 +46,7 @@ _METER_ROLES: Final[dict[str, str]] = {
     **dict.fromkeys(keys.TIMESTAMP_KEYS, _TIMESTAMP),
     **dict.fromkeys(keys.READINGS_KEYS, _READINGS),
 }
-"""Folded meter-record key → what it gives; every other key of a meter is a reading."""
-
-_OBIS: Final = "obis"
-_ID: Final = "id"
-_VALUE: Final = "value"
-_TEXT: Final = "text"
-_UNIT: Final = "unit"
-_DESCRIPTION: Final = "description"
-
-_READING_ROLES: Final[dict[str, str]] = {
-    **dict.fromkeys(keys.DESCRIPTION_KEYS, _DESCRIPTION),
-    **dict.fromkeys(keys.READING_ID_KEYS, _ID),
-    **dict.fromkeys(keys.OBIS_KEYS, _OBIS),
-    **dict.fromkeys(keys.VALUE_KEYS, _VALUE),
-    **dict.fromkeys(keys.TEXT_KEYS, _TEXT),
-    **dict.fromkeys(keys.UNIT_KEYS, _UNIT),
-    **dict.fromkeys(keys.TIMESTAMP_KEYS, _TIMESTAMP),
-}
-"""Folded reading-record key → its role; other keys are an error."""
+"""Folded meter-record key → what it gives; every other key may be a reading."""
 
 
 def decode_utf8(data: bytes) -> str:
@@ -87,25 +58,15 @@ def decode_utf8(data: bytes) -> str:
         return data[offset:].decode("utf-8")
     except UnicodeDecodeError as err:
         position = offset + err.start
+        line = data[:position].count(b"\n") + 1
         raise ConfigurationFileError(
-            f"the file is not UTF-8 (byte 0x{data[position]:02x} at offset {position})"
+            f"the file is not UTF-8 (byte 0x{data[position]:02x} at offset {position}, line {line})"
         ) from None
 
 
 def is_meter_key(key: str) -> bool:
-    """True if ``key`` is not a reading when it appears on a meter record."""
+    """True if ``key`` is a field of a meter record (never a reading)."""
     return fold(key) in _METER_ROLES
-
-
-class ReadingRecord(dict[str, Tree]):
-    """A reading record placed directly on a meter record, under any unique key.
-
-    For formats whose readings are not all in one list (XML's ``<reading>`` elements
-    among other child elements): the key only names the reading's place in error
-    messages, e.g. ``reading[2]``; JSON never produces these.
-    """
-
-    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,117 +77,30 @@ class MeterRecord:
     record: Tree
     serial: str | None = None
     """The serial given outside the record, e.g. as the key of a map of meters."""
-
-
-@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to create
-class _RawReading:
-    path: str
-    """Where the reading is."""
-    idents: tuple[str, ...]
-    """Its key, or the OBIS code and/or names of a reading record (OBIS code first)."""
-    obis: bool
-    """True if idents[0] was given as an OBIS code."""
-    value_path: str
-    value: Tree
-    is_text: bool
-    unit: str | None
-    timestamp: datetime | None
+    kind_type: str | None = None
+    """The built-in type name that decides the kind (a profile's ``map.types``); the
+    record's own type is still what the meter is called."""
+    line: int | None = None
+    """The record's line, when the format has one per record (JSON lines)."""
 
 
 # --- top level -------------------------------------------------------------------------
 
 
-def configuration_from_tree(tree: Tree, *, format_name: str) -> ConfigurationFile:
-    """Validate a whole JSON-like tree.
-
-    Accepted shapes: an object with a list or map of meters under a meters key (items,
-    meters, devices, records …) plus optional ``partial`` and ``timestamp``; a single
-    meter record (an object with a serial); a map of meter records keyed by serial; a
-    list of meter records.
-    """
-    if isinstance(tree, list):
-        if not tree:
-            raise ConfigurationFileError(
-                'the file is an empty list; declare "no meters" as {"meters": []}'
-            )
-        return build_configuration(meter_records("", tree), partial=False, format_name=format_name)
-    if not isinstance(tree, dict):
-        raise ConfigurationFileError(
-            f"the file is {describe(tree)}, expected an object or a list of meters"
-        )
-    list_key: str | None = None
-    partial_key: str | None = None
-    timestamp_key: str | None = None
-    serial_key: str | None = None
-    for key in tree:
-        folded = fold(key)
-        if folded in keys.METER_LIST_KEYS:
-            if list_key is not None:
-                raise ConfigurationFileError(
-                    f'both "{list_key}" and "{key}" list meters; use one list'
-                )
-            list_key = key
-        elif folded in keys.PARTIAL_KEYS:
-            if partial_key is not None:
-                raise ConfigurationFileError(
-                    f'both "{partial_key}" and "{key}" give the partial flag'
-                )
-            partial_key = key
-        elif folded in keys.TIMESTAMP_KEYS:
-            if timestamp_key is not None:
-                raise ConfigurationFileError(
-                    f'both "{timestamp_key}" and "{key}" give the timestamp'
-                )
-            timestamp_key = key
-        elif folded in keys.SERIAL_KEYS:
-            serial_key = key
-    if list_key is None:
-        if serial_key is not None:
-            return build_configuration(
-                [MeterRecord("", tree)], partial=False, format_name=format_name
-            )
-        if tree and all(isinstance(value, dict) for value in tree.values()):
-            return build_configuration(
-                meter_records("", tree), partial=False, format_name=format_name
-            )
-        raise ConfigurationFileError(
-            "no meters found: expected a list of meters under a key such as "
-            '"items" or "meters", a single meter record with a serial, '
-            "or an object of meter records keyed by serial"
-        )
-    for key, value in tree.items():
-        if key in (list_key, partial_key, timestamp_key):
-            continue
-        if isinstance(value, dict | list):
-            raise ConfigurationFileError(
-                f'unknown top-level key "{key}" (only one list of meters is allowed)'
-            )
-        if _METER_ROLES.get(fold(key)) in (_SERIAL, _VENDOR, _TYPE):
-            raise ConfigurationFileError(
-                where(key, "belongs on a meter record, not at the top level")
-            )
-    partial = False if partial_key is None else flag(partial_key, tree[partial_key])
-    default_time = None if timestamp_key is None else timestamp(timestamp_key, tree[timestamp_key])
+def configuration_from_tree(
+    tree: Tree, *, format_name: str, context: ReadContext | None = None
+) -> ConfigurationFile:
+    """Validate a whole JSON-like tree (see :mod:`.discovery` for the shapes)."""
+    context = context or ReadContext()
+    found = locate(tree, context)
+    partial = found.settings.get(PARTIAL)
+    default_time = found.settings.get(TIMESTAMP)
     return build_configuration(
-        meter_records(list_key, tree[list_key]),
-        partial=partial,
+        [MeterRecord(path, record, serial) for path, record, serial in found.records],
+        partial=False if partial is None else flag(*partial),
         format_name=format_name,
-        default_timestamp=default_time,
-    )
-
-
-def meter_records(path: str, container: Tree) -> list[MeterRecord]:
-    """The records of a list of meters or of a map of meters keyed by serial."""
-    if isinstance(container, list):
-        if len(container) > MAX_METERS:
-            raise _too_many(len(container))
-        return [MeterRecord(item(path, index), record) for index, record in enumerate(container)]
-    if isinstance(container, dict):
-        if len(container) > MAX_METERS:
-            raise _too_many(len(container))
-        return [MeterRecord(child(path, key), record, key) for key, record in container.items()]
-    raise ConfigurationFileError(
-        where(path, f"is {describe(container)}, expected a list of meters")
+        default_timestamp=None if default_time is None else timestamp(*default_time, context),
+        context=context,
     )
 
 
@@ -240,39 +114,82 @@ def build_configuration(
     partial: bool,
     format_name: str,
     default_timestamp: datetime | None = None,
+    context: ReadContext | None = None,
+    latest_wins: bool = False,
+    profile: str | None = None,
 ) -> ConfigurationFile:
-    """Validate meter records into a configuration (an empty sequence means no meters)."""
+    """Validate meter records into a configuration (an empty sequence means no meters).
+
+    ``latest_wins``: records of one serial are successive telegrams (JSON lines of a
+    wM-Bus decoder); the newest is used and the others are reported as superseded.
+    Otherwise a serial given twice rejects the file.
+    """
+    context = context or ReadContext()
     if len(records) > MAX_METERS:
         raise _too_many(len(records))
-    meters: list[Meter] = []
-    seen: dict[str, str] = {}
+    meters: dict[str, tuple[Meter, MeterRecord]] = {}
+    superseded: list[str] = []
     for record in records:
-        meter = build_meter(record, default_timestamp)
-        if meter.serial in seen:
-            raise ConfigurationFileError(
-                where(
-                    record.path,
-                    f"duplicate serial {quote(meter.serial)} (also at {seen[meter.serial]})",
+        meter = build_meter(record, default_timestamp, context)
+        previous = meters.get(meter.serial)
+        if previous is not None:
+            if not latest_wins:
+                raise ConfigurationFileError(
+                    where(
+                        record.path,
+                        f"duplicate serial {quote(meter.serial)} (also at {previous[1].path})",
+                    )
                 )
+            older, newer = sorted((previous, (meter, record)), key=_age)
+            superseded.append(
+                f"{older[1].path}: {quote(meter.serial)} superseded by {newer[1].path}"
             )
-        seen[meter.serial] = record.path
-        meters.append(meter)
-    return ConfigurationFile(tuple(meters), partial, format_name)
+            meters[meter.serial] = newer
+            continue
+        meters[meter.serial] = (meter, record)
+    ignored, more = context.ignored_report()
+    zone = context.options.time_zone
+    return ConfigurationFile(
+        meters=tuple(meter for meter, _ in meters.values()),
+        partial=partial,
+        format=format_name,
+        ignored=ignored,
+        more_ignored=more,
+        superseded=tuple(superseded),
+        profile=profile,
+        local_time_zone=str(zone) if context.zone_used else None,
+    )
+
+
+def _age(entry: tuple[Meter, MeterRecord]) -> tuple[float, int]:
+    """Telegrams sort by their newest reading time, then by their place in the file."""
+    meter, record = entry
+    times = [reading.timestamp.timestamp() for reading in meter.readings if reading.timestamp]
+    return (max(times) if times else float("-inf"), record.line or 0)
 
 
 # --- meters ----------------------------------------------------------------------------
 
 
-def build_meter(source: MeterRecord, default_timestamp: datetime | None = None) -> Meter:
+def build_meter(
+    source: MeterRecord,
+    default_timestamp: datetime | None = None,
+    context: ReadContext | None = None,
+) -> Meter:
     """Validate one meter record."""
+    context = context or ReadContext()
     path, record = source.path, source.record
     if not isinstance(record, dict):
         raise ConfigurationFileError(where(path, f"is {describe(record)}, expected a meter object"))
     found: dict[str, str] = {}
-    reading_keys: list[str] = []  # flat readings, reading records and containers, in order
+    reading_keys: list[str] = []  # flat readings and containers, in order
+    containers: set[str] = set()
     for key, value in record.items():
         role = _METER_ROLES.get(fold(key))
-        if role is None or role == _READINGS or isinstance(value, ReadingRecord):
+        if _is_container(key, role, value):
+            containers.add(key)
+            reading_keys.append(key)
+        elif role is None or role == _READINGS:
             reading_keys.append(key)
         elif role in found:
             raise ConfigurationFileError(
@@ -281,7 +198,7 @@ def build_meter(source: MeterRecord, default_timestamp: datetime | None = None) 
         else:
             found[role] = key
     if len(reading_keys) > MAX_READINGS:
-        raise _too_many_readings(path)
+        raise ConfigurationFileError(where(path, f"more than {MAX_READINGS} readings"))
 
     serial = _serial(path, record, found.get(_SERIAL), source.serial)
     type_key = found.get(_TYPE)
@@ -292,7 +209,7 @@ def build_meter(source: MeterRecord, default_timestamp: datetime | None = None) 
     record_time = (
         default_timestamp
         if time_key is None
-        else timestamp(child(path, time_key), record[time_key])
+        else timestamp(child(path, time_key), record[time_key], context)
     )
     name_key = found.get(_NAME)
     name = (
@@ -302,25 +219,27 @@ def build_meter(source: MeterRecord, default_timestamp: datetime | None = None) 
     )
     vendor_key = found.get(_VENDOR)
     vendor = "" if vendor_key is None else _vendor(child(path, vendor_key), record[vendor_key])
-    location = _location(path, record, found)
+    location = _location(path, record, found, context)
 
-    raw: list[_RawReading] = []
-    for key in reading_keys:
-        key_path, value = child(path, key), record[key]
-        if isinstance(value, ReadingRecord):
-            raw.append(_reading_record(key_path, value, record_time))
-        elif _METER_ROLES.get(fold(key)) == _READINGS:
-            _collect(key_path, value, record_time, raw)
-        else:
-            raw.append(
-                _RawReading(key_path, (key,), False, key_path, value, False, None, record_time)
-            )
-    if not raw:
-        raise ConfigurationFileError(where(path, f"meter {quote(serial)} has no readings"))
-
-    info = TypeInfo(None) if type_name is None else classify_type(type_name)
-    kind = info.kind or _infer_kind(path, raw, required=type_name is None)
-    readings = _readings(kind, info.water, raw)
+    raw = collect(
+        path,
+        record,
+        reading_keys,
+        containers=frozenset(containers),
+        record_time=record_time,
+        context=context,
+    )
+    classified_by = source.kind_type or type_name
+    info = TypeInfo(None) if classified_by is None else classify_type(classified_by)
+    kind = info.kind or infer_kind(path, raw, required=classified_by is None)
+    readings = name_readings(kind, info.variant, raw, context)
+    if not readings:
+        display = kind_display(kind)
+        article = "an" if display[0] in "aeiou" else "a"
+        expected = "" if not raw else f"; {article} {display} has {expected_readings(kind)}"
+        raise ConfigurationFileError(
+            where(path, f"meter {quote(serial)} has no readings{expected}")
+        )
     return Meter(
         serial=serial,
         vendor=vendor,
@@ -330,6 +249,14 @@ def build_meter(source: MeterRecord, default_timestamp: datetime | None = None) 
         readings=readings,
         location=location,
     )
+
+
+def _is_container(key: str, role: str | None, value: Tree) -> bool:
+    """A nested map or list of readings (``readings``, or XML's ``<reading>`` elements)."""
+    folded = fold(key)
+    if role == _READINGS:
+        return isinstance(value, dict | list) or value == ""
+    return folded in keys.READING_ELEMENTS and isinstance(value, dict | list)
 
 
 def _serial(path: str, record: dict[str, Tree], key: str | None, outside: str | None) -> str:
@@ -352,7 +279,7 @@ def _vendor(path: str, raw: Tree) -> str:
 
 
 def _location(
-    path: str, record: dict[str, Tree], found: dict[str, str]
+    path: str, record: dict[str, Tree], found: dict[str, str], context: ReadContext
 ) -> tuple[float, float] | None:
     location_key = found.get(_LOCATION)
     lat_key, lng_key = found.get(_LATITUDE), found.get(_LONGITUDE)
@@ -378,6 +305,9 @@ def _location(
             coordinate(item(location_path, 0), raw[0], limit=90),
             coordinate(item(location_path, 1), raw[1], limit=180),
         )
+    if isinstance(raw, str):
+        context.ignore(location_path)  # a place's name, not coordinates
+        return None
     if not isinstance(raw, dict):
         raise ConfigurationFileError(
             where(location_path, f"is {describe(raw)}, expected an object with lat and lng")
@@ -391,9 +321,7 @@ def _location(
         elif folded in keys.LONGITUDE_KEYS and lng is None:
             lng = (key, value)
         else:
-            raise ConfigurationFileError(
-                where(child(location_path, key), "unexpected key in a location")
-            )
+            context.ignore(child(location_path, key))
     if lat is None or lng is None:
         raise ConfigurationFileError(
             where(location_path, "location needs both latitude and longitude")
@@ -404,211 +332,12 @@ def _location(
     )
 
 
-# --- raw readings ------------------------------------------------------------------------
-
-
-def _collect(
-    path: str, container: Tree, record_time: datetime | None, raw: list[_RawReading]
-) -> None:
-    """Add the readings of a nested map (key → value) or list of reading records."""
-    if isinstance(container, dict):
-        for key, value in container.items():
-            key_path = child(path, key)
-            raw.append(
-                _RawReading(key_path, (key,), False, key_path, value, False, None, record_time)
-            )
-            if len(raw) > MAX_READINGS:
-                raise _too_many_readings(path)
-        return
-    if not isinstance(container, list):
-        raise ConfigurationFileError(
-            where(path, f"is {describe(container)}, expected readings as an object or a list")
-        )
-    if len(raw) + len(container) > MAX_READINGS:
-        raise _too_many_readings(path)
-    for index, record in enumerate(container):
-        raw.append(_reading_record(item(path, index), record, record_time))
-
-
-def _too_many_readings(path: str) -> ConfigurationFileError:
-    return ConfigurationFileError(where(path, f"more than {MAX_READINGS} readings"))
-
-
-def _reading_record(path: str, record: Tree, record_time: datetime | None) -> _RawReading:
-    """One record of a list of readings: identifier(s), value or text, unit, timestamp."""
-    if not isinstance(record, dict):
-        raise ConfigurationFileError(
-            where(path, f"is {describe(record)}, expected a reading object")
-        )
-    obis_key: str | None = None
-    id_keys: list[str] = []
-    found: dict[str, str] = {}
-    for key, value in record.items():
-        role = _READING_ROLES.get(fold(key))
-        if role is None:
-            raise ConfigurationFileError(where(child(path, key), "unknown key in a reading"))
-        if role == _ID:
-            id_keys.append(key)
-        elif role == _DESCRIPTION:
-            if value is not None and not isinstance(value, str):
-                raise ConfigurationFileError(
-                    where(child(path, key), f"is {describe(value)}, expected a text")
-                )
-        elif role in found:
-            raise ConfigurationFileError(
-                where(path, f'both "{found[role]}" and "{key}" give the {role}')
-            )
-        else:
-            found[role] = key
-            if role == _OBIS:
-                obis_key = key
-
-    idents: list[str] = []
-    if obis_key is not None:
-        idents.append(text(child(path, obis_key), record[obis_key], what="an OBIS code"))
-        if parse_obis(idents[0]) is None:
-            raise ConfigurationFileError(
-                where(child(path, obis_key), f"{quote(idents[0])} is not an OBIS code")
-            )
-    idents.extend(text(child(path, key), record[key], what="a reading name") for key in id_keys)
-    if not idents:
-        raise ConfigurationFileError(where(path, "reading has no name, type or OBIS code"))
-
-    value_key, text_key = found.get(_VALUE), found.get(_TEXT)
-    if value_key is not None and text_key is not None:
-        raise ConfigurationFileError(
-            where(path, f'both "{value_key}" and "{text_key}" give the value')
-        )
-    if value_key is None and text_key is None:
-        raise ConfigurationFileError(where(path, "reading has no value"))
-    chosen = value_key if value_key is not None else text_key
-    assert chosen is not None
-    unit_key = found.get(_UNIT)
-    unit = None if unit_key is None else unit_text(child(path, unit_key), record[unit_key])
-    time_key = found.get(_TIMESTAMP)
-    time = record_time if time_key is None else timestamp(child(path, time_key), record[time_key])
-    return _RawReading(
-        path=path,
-        idents=tuple(idents),
-        obis=obis_key is not None,
-        value_path=child(path, chosen),
-        value=record[chosen],
-        is_text=text_key is not None,
-        unit=unit,
-        timestamp=time,
-    )
-
-
-# --- kinds and readings ---------------------------------------------------------------------
-
-
-def _infer_kind(path: str, raw: Sequence[_RawReading], *, required: bool) -> MeterKind:
-    """The one kind all readings belong to; generic (or an error if ``required``) otherwise."""
-    common: set[MeterKind] | None = None
-    for reading in raw:
-        kinds = {known[0] for ident in reading.idents if (known := recognize(ident))}
-        common = kinds if common is None else common & kinds
-        if not common:
-            break
-    if common is not None and len(common) == 1:
-        return common.pop()
-    if not required:
-        return MeterKind.GENERIC
-    names = ", ".join(quote(reading.idents[0]) for reading in raw[:5])
-    raise ConfigurationFileError(
-        where(path, f"meter has no type and its readings ({names}) do not tell which kind it is")
-    )
-
-
-def _readings(
-    kind: MeterKind, water: str | None, raw: Sequence[_RawReading]
-) -> tuple[Reading, ...]:
-    readings: list[Reading] = []
-    seen: dict[str, str] = {}
-    for source in raw:
-        if kind is MeterKind.GENERIC:
-            name, reading = _generic_reading(source)
-        else:
-            name = _canonical_name(kind, water, source)
-            if source.is_text:
-                raise ConfigurationFileError(
-                    where(source.value_path, f"a {_kind_text(kind)} reading cannot be text")
-                )
-            value, unit = canonical_value(source.value_path, kind, name, source.value, source.unit)
-            reading = Reading(name, value, unit, source.timestamp)
-        if name in seen:
-            raise ConfigurationFileError(
-                where(source.path, f"duplicate reading {quote(name)} (also at {seen[name]})")
-            )
-        seen[name] = source.path
-        readings.append(reading)
-    return tuple(readings)
-
-
-def _generic_reading(source: _RawReading) -> tuple[str, Reading]:
-    if len(source.idents) > 1 and not source.obis:
-        raise ConfigurationFileError(
-            where(source.path, "reading has more than one name; give one, or an OBIS code")
-        )
-    name = source.idents[0]
-    if source.is_text:
-        if not isinstance(source.value, str):
-            raise ConfigurationFileError(
-                where(source.value_path, f"is {describe(source.value)}, expected a text")
-            )
-        if source.unit is not None:
-            raise ConfigurationFileError(where(source.path, "a text reading cannot have a unit"))
-        return name, Reading(name, source.value, None, source.timestamp)
-    value, unit = generic_value(source.value_path, source.value, source.unit)
-    return name, Reading(name, value, unit, source.timestamp)
-
-
-def _canonical_name(kind: MeterKind, water: str | None, source: _RawReading) -> str:
-    names: set[str] = set()
-    for ident in source.idents:
-        known = recognize(ident)
-        if known is not None and known[0] is kind:
-            names.add(known[1])
-        elif kind is MeterKind.WATER and water is not None and is_water_volume(ident):
-            names.add(water)
-    if len(names) == 1:
-        return names.pop()
-    if names:
-        shown = " and ".join(quote(ident) for ident in source.idents)
-        raise ConfigurationFileError(where(source.path, f"{shown} name different readings"))
-    ident = source.idents[0]
-    if kind is MeterKind.WATER and is_water_volume(ident):
-        raise ConfigurationFileError(
-            where(
-                source.path,
-                f"{quote(ident)} does not say warm or cold and the meter type does not either",
-            )
-        )
-    raise ConfigurationFileError(
-        where(
-            source.path,
-            f"unknown reading {quote(ident)} for a {_kind_text(kind)} (expected {EXPECTED[kind]})",
-        )
-    )
-
-
-def _kind_text(kind: MeterKind) -> str:
-    return {
-        MeterKind.ELECTRICITY: "electricity meter",
-        MeterKind.WATER: "water meter",
-        MeterKind.TEMPERATURE_HUMIDITY: "temperature/humidity sensor",
-        MeterKind.GENERIC: "generic meter",
-    }[kind]
-
-
 __all__ = [
     "MeterRecord",
-    "ReadingRecord",
     "Tree",
     "build_configuration",
     "build_meter",
     "configuration_from_tree",
     "decode_utf8",
     "is_meter_key",
-    "meter_records",
 ]

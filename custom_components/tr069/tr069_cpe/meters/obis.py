@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 import re
-
-from .model import MeterKind
+from typing import Final
 
 _FULL = re.compile(
     r"(?:(?P<a>\d{1,3})-(?P<b>\d{1,3}):)?"
@@ -19,11 +18,13 @@ _FULL = re.compile(
     r"(?:[*.&](?P<f>\d{1,3}))?"
 )
 _SIX_DOTTED = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+# Six bytes in hexadecimal, as SML and DLMS logical names write them: 0100010801FF.
+_HEX: Final = re.compile(r"(?:[0-9A-Fa-f]{2} ?){5}[0-9A-Fa-f]{2}")
 
-MEDIUM_ELECTRICITY = 1
-MEDIUM_COLD_WATER = 8
-MEDIUM_HOT_WATER = 9
-CURRENT = 255
+ABSTRACT: Final = 0
+"""Medium A = 0: abstract objects (device ID, clock), never a reading."""
+CURRENT: Final = 255
+"""Billing period F = 255: the current value (others are historical)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +45,15 @@ class Obis:
 
 @lru_cache(maxsize=1024)
 def parse_obis(text: str) -> Obis | None:
-    """Parse ``1-0:1.8.1``, ``1-0:1.8.1*255``, ``1-0:1.8.1.255``, ``1.8.1`` or ``1.0.1.8.1.255``.
+    """Parse an OBIS code in any usual spelling; None when ``text`` is not one.
 
-    Returns None when ``text`` is not an OBIS code.  Short forms without ``A-B:`` are
-    electricity codes (A = 1, B = 0).
+    ``1-0:1.8.1``, ``1-0:1.8.1*255``, ``1-0:1.8.1.255``, ``1.8.1``, ``1.0.1.8.1.255``
+    and ``0100010801FF`` are the same code. Short forms without ``A-B:`` are electricity
+    codes (A = 1, B = 0).
     """
     text = text.strip()
+    if _HEX.fullmatch(text):
+        return Obis(*bytes.fromhex(text.replace(" ", "")))
     match = _FULL.fullmatch(text)
     groups: tuple[str, ...]
     if match is not None:
@@ -70,25 +74,3 @@ def parse_obis(text: str) -> Obis | None:
     if any(value > 255 for value in values):
         return None
     return Obis(*values)
-
-
-def reading_name(code: Obis) -> tuple[MeterKind, str] | None:
-    """The meter kind and canonical reading name an OBIS code stands for, if supported.
-
-    * ``1-x:1.8.0`` active energy import total → ``total``; ``1-x:1.8.n`` → ``Tn``
-    * ``1-x:2.8.0`` active energy export total → ``export_total``; ``1-x:2.8.n`` → ``export_Tn``
-    * ``9-x:1.0.0`` hot water volume → ``warm``; ``8-x:1.0.0`` cold water volume → ``cold``
-
-    Only current values (F = 255) are supported.
-    """
-    if code.f != CURRENT:
-        return None
-    if code.a == MEDIUM_ELECTRICITY and code.d == 8 and code.c in (1, 2) and code.e <= 99:
-        prefix = "" if code.c == 1 else "export_"
-        suffix = "total" if code.e == 0 else f"T{code.e}"
-        return MeterKind.ELECTRICITY, prefix + suffix
-    if (code.a, code.c, code.d, code.e) == (MEDIUM_HOT_WATER, 1, 0, 0):
-        return MeterKind.WATER, "warm"
-    if (code.a, code.c, code.d, code.e) == (MEDIUM_COLD_WATER, 1, 0, 0):
-        return MeterKind.WATER, "cold"
-    return None

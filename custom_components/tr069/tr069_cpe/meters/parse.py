@@ -6,6 +6,7 @@ from dataclasses import replace
 import re
 from typing import Final
 
+from .context import ReadContext, ReadOptions
 from .errors import ConfigurationFileError
 from .limits import MAX_FILE_SIZE
 from .model import ConfigurationFile
@@ -14,12 +15,16 @@ from .registry import find_format
 _BLANK: Final = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
 
 
-def parse_configuration(data: bytes, *, filename: str | None = None) -> ConfigurationFile:
+def parse_configuration(
+    data: bytes, *, filename: str | None = None, options: ReadOptions | None = None
+) -> ConfigurationFile:
     """Parse and validate a Vendor Configuration File.
 
     The format is chosen by the registry (content first, then ``filename``).  The whole
-    file is validated before anything is returned; anything that is not fully understood
-    raises :class:`ConfigurationFileError` with a message saying what and where.
+    file is validated before anything is returned; keys that are not needed are ignored
+    and listed in the result, and anything else that is not understood raises
+    :class:`ConfigurationFileError` with a message saying what and where.  ``options``
+    give the zone of times written without one (the gateway's) and number conventions.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"expected bytes, got {type(data).__name__}")
@@ -33,14 +38,15 @@ def parse_configuration(data: bytes, *, filename: str | None = None) -> Configur
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ConfigurationFileError("the file is UTF-16 or UTF-32; only UTF-8 is accepted")
     chosen = find_format(data, filename)
+    context = ReadContext(options or ReadOptions())
     try:
-        result = chosen.parse(data, filename)
+        result = chosen.parse(data, filename, context)
     except ConfigurationFileError:
         raise
     except Exception as err:  # a format's bug must not escape as anything else
         raise ConfigurationFileError(
             f"the {chosen.name} parser failed: {type(err).__name__}: {err}"
         ) from err
-    if result.format != chosen.name:
+    if result.format != chosen.name and not result.format.startswith(f"{chosen.name}"):
         result = replace(result, format=chosen.name)
     return result

@@ -7,8 +7,10 @@ from datetime import datetime
 import json
 
 from .errors import ConfigurationFileError
+from .keys import changes_meaning, is_metadata
 from .model import Meter, MeterKind, Reading
 from .normalize import is_meter_key
+from .obis import parse_obis
 from .parse import parse_configuration
 from .values import dump_number, split_number
 
@@ -82,7 +84,8 @@ def _with_unit(value: float, unit: str | None) -> str:
 
 def _flat_value(kind: MeterKind, reading: Reading) -> str | None:
     """The reading as the value of a flat key, or None if that would not read back."""
-    if is_meter_key(reading.name):
+    name = reading.name
+    if is_meter_key(name) or is_metadata(name) or changes_meaning(name) or parse_obis(name):
         return None
     if isinstance(reading.value, str):
         if (

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Final
 
 from ..cwmp.datamodel import (
     DataModel,
@@ -21,19 +20,13 @@ from ..cwmp.datamodel import (
     ParamType,
     Source,
     TableNode,
-    Value,
 )
-from .catalog import classify_type, recognize
+from .catalog import classify_type, kinds_of, reading_spec
 from .errors import ConfigurationFileError
 from .limits import MAX_METERS, MAX_READINGS
 from .model import ConfigurationFile, Meter, MeterKind, Reading
+from .plan import ApplyResult, MeterChange, MeterPlanner
 from .values import canonical_value, generic_value
-
-CANONICAL_UNITS: Final = {
-    MeterKind.ELECTRICITY: "kWh",
-    MeterKind.WATER: "L",
-}
-_CLIMATE_UNITS: Final = {"temperature": "°C", "humidity": "%"}
 
 
 def meter_object_name(oui: str) -> str:
@@ -103,30 +96,16 @@ class MeterView:
     location: tuple[float, float] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ApplyResult:
-    """What a configuration file changed."""
-
-    added: tuple[str, ...]
-    updated: tuple[str, ...]
-    removed: tuple[str, ...]
-
-
 def kind_of(type_name: str, reading_names: Iterable[str]) -> MeterKind:
     """The meter's kind: from its type, else from its readings, else generic."""
     named = classify_type(type_name).kind if type_name else None
     if named is not None:
         return named
-    kinds = {known[0] for name in reading_names if (known := recognize(name)) is not None}
-    return kinds.pop() if len(kinds) == 1 else MeterKind.GENERIC
-
-
-def value_text(value: float | str) -> str:
-    """Data-model text of a reading value (``53``, ``25.5``)."""
-    if isinstance(value, str):
-        return value
-    text = repr(value)
-    return text[:-2] if text.endswith(".0") else text
+    common: set[MeterKind] | None = None
+    for name in reading_names:
+        kinds = set(kinds_of(name))
+        common = kinds if common is None else common & kinds
+    return common.pop() if common is not None and len(common) == 1 else MeterKind.GENERIC
 
 
 def parse_reading(kind: MeterKind, name: str, text: str) -> tuple[float | str, str | None]:
@@ -134,20 +113,19 @@ def parse_reading(kind: MeterKind, name: str, text: str) -> tuple[float | str, s
     if kind is MeterKind.GENERIC:
         value, unit = generic_value(name, text, None)
         return value, unit
-    known = recognize(name)
-    if known is None or known != (kind, name):
+    spec = reading_spec(kind, name)
+    if spec is None:
         raise ValueError(f"{name!r} is not a reading of a {kind.value}")
     try:
-        return canonical_value(name, kind, name, text, None)
+        return canonical_value(name, spec, text, ())
     except ConfigurationFileError as err:
         raise ValueError(str(err)) from err
 
 
 def canonical_unit(kind: MeterKind, name: str) -> str | None:
     """The unit readings of this kind are kept in (None for generic meters)."""
-    if kind is MeterKind.TEMPERATURE_HUMIDITY:
-        return _CLIMATE_UNITS.get(name)
-    return CANONICAL_UNITS.get(kind)
+    spec = reading_spec(kind, name)
+    return None if spec is None else spec.quantity.canonical
 
 
 def advance[T](steps: Generator[None, None, T]) -> T | None:
@@ -276,49 +254,31 @@ class MeterTable:
     def apply_steps(self, config: ConfigurationFile) -> Generator[None, None, ApplyResult]:
         """:meth:`apply` one meter at a time (the caller may yield to its event loop).
 
+        Everything is planned and checked against the data model's own definitions
+        before the first change, so a file is applied whole or not at all (ValueError).
         A complete file replaces the set of meters and each meter's readings; a
         partial file adds and updates only what it lists.
         """
-        existing = {view.serial: view for view in self.views().values() if view.serial}
-        self._check_limits(config, existing)
-        listed = {meter.serial for meter in config.meters}
-        added, updated = [], []
-        for meter in config.meters:
-            view = existing.get(meter.serial)
+        plan = MeterPlanner(self).plan(config)
+        for meter in plan.meters:
             with self.datamodel.batch():  # one notification per meter
-                if view is None:
-                    self._add(meter)
-                    added.append(meter.serial)
-                elif self._update(view, meter, replace=not config.partial):
-                    updated.append(meter.serial)
+                self._execute(meter)
             yield
-        removed = [] if config.partial else [s for s in existing if s not in listed]
-        for serial in removed:
-            self.datamodel.delete_instance(f"{self.path}{existing[serial].instance}.", Source.LOCAL)
-        return ApplyResult(tuple(added), tuple(updated), tuple(removed))
+        for _, path in plan.removals:
+            self.datamodel.delete_instance(path, Source.LOCAL)
+        return plan.result()
 
-    def _check_limits(self, config: ConfigurationFile, existing: dict[str, MeterView]) -> None:
-        """Refuse, before changing anything, a file that would overfill the tables."""
-        listed = {meter.serial for meter in config.meters}
-        kept = len(existing.keys() | listed) if config.partial else len(listed)
-        if kept > MAX_METERS:
-            raise ValueError(f"{kept} meters is more than the {MAX_METERS} the gateway keeps")
-        if not config.partial:
-            return
-        for meter in config.meters:
-            view = existing.get(meter.serial)
-            if view is None or view.kind is not meter.kind:
-                continue
-            rows = [name for name, _ in self._reading_rows(self._object(self._base(view)))]
-            total = len(rows) + len({reading.name for reading in meter.readings} - set(rows))
-            if total > MAX_READINGS:
-                raise ValueError(
-                    f"meter {meter.serial} would have {total} readings, "
-                    f"more than the {MAX_READINGS} a meter keeps"
-                )
-
-    def _base(self, view: MeterView) -> str:
-        return f"{self.path}{view.instance}."
+    def _execute(self, plan: MeterChange) -> None:
+        base = plan.base
+        if base is None:
+            base = self.datamodel.add_instance(self.path, Source.LOCAL).path
+        values = {f"{base}{name}": value for name, value in plan.values.items()}
+        for row in plan.rows:
+            path = row.path or self.datamodel.add_instance(f"{base}Reading.", Source.LOCAL).path
+            values.update({f"{path}{name}": value for name, value in row.values.items()})
+        for path in plan.deleted_rows:
+            self.datamodel.delete_instance(path, Source.LOCAL)
+        self.datamodel.set_many_local(values)
 
     def delete(self, serial: str) -> bool:
         """Delete a meter (the user removed its device); False when there is none."""
@@ -328,86 +288,12 @@ class MeterTable:
                 return True
         return False
 
-    def _meter_values(self, base: str, meter: Meter) -> dict[str, Value]:
-        latitude, longitude = meter.location or ("", "")
-        return {
-            f"{base}SerialNumber": meter.serial,
-            f"{base}Vendor": meter.vendor[:64],
-            f"{base}Type": meter.type_name[:64],
-            f"{base}Name": (meter.name or "")[:64],
-            f"{base}Latitude": value_text(latitude) if latitude != "" else "",
-            f"{base}Longitude": value_text(longitude) if longitude != "" else "",
-        }
-
-    def _reading_values(self, base: str, reading: Reading) -> dict[str, Value]:
-        return {
-            f"{base}Name": reading.name,
-            f"{base}Value": value_text(reading.value),
-            f"{base}Unit": reading.unit or "",
-            f"{base}LastUpdate": reading.timestamp or self.now(),
-        }
-
-    def _add(self, meter: Meter) -> None:
-        obj = self.datamodel.add_instance(self.path, Source.LOCAL)
-        values = self._meter_values(obj.path, meter)
-        values[f"{obj.path}Alias"] = f"cpe-{meter.serial}"[:64]
-        for reading in meter.readings:
-            row = self.datamodel.add_instance(f"{obj.path}Reading.", Source.LOCAL)
-            values.update(self._reading_values(row.path, reading))
-        self.datamodel.set_many_local(values)
-
-    def _update(self, view: MeterView, meter: Meter, *, replace: bool) -> bool:
-        base = self._base(view)
-        given = self._meter_values(base, meter)
-        same_kind = view.kind is meter.kind
-        if not replace:
-            given = self._stated(base, meter, given, same_kind=same_kind)
-        if not same_kind:
-            replace = True  # another kind of meter: the old readings mean nothing for it
-        values = {path: value for path, value in given.items() if self._text(path) != value}
-        rows = dict(self._reading_rows(self._object(base)))
-        changed = bool(values)
-        for reading in meter.readings:
-            row = rows.pop(reading.name, None)
-            if row is None:
-                row = self.datamodel.add_instance(f"{base}Reading.", Source.LOCAL).path
-                changed = True
-            elif self._reading_unchanged(row, reading):
-                continue
-            values.update(self._reading_values(row, reading))
-            changed = True
-        if replace:
-            for row in rows.values():
-                self.datamodel.delete_instance(row, Source.LOCAL)
-                changed = True
-        self.datamodel.set_many_local(values)
-        return changed
-
-    @staticmethod
-    def _stated(
-        base: str, meter: Meter, values: dict[str, Value], *, same_kind: bool
-    ) -> dict[str, Value]:
-        """What a partial file states about a meter.
-
-        Empty fields, and a type that only restates the meter's kind, leave the
-        data model as it is.
-        """
-        stated = {path: value for path, value in values.items() if value != ""}
-        if same_kind and meter.type_name == meter.kind.value:
-            stated.pop(f"{base}Type", None)
-        return stated
-
-    def _reading_unchanged(self, row: str, reading: Reading) -> bool:
-        if self._text(f"{row}Value") != value_text(reading.value):
-            return False
-        if self._text(f"{row}Unit") != (reading.unit or ""):
-            return False
-        if reading.timestamp is None:
-            return True
-        stamp = self.datamodel.node(f"{row}LastUpdate")
-        return isinstance(stamp, ParameterNode) and stamp.value == reading.timestamp
-
-    def _object(self, path: str) -> ObjectNode:
-        obj = self.datamodel.node(path)
+    def reading_rows(self, base: str) -> dict[str, str]:
+        """A meter's readings: name → row path."""
+        obj = self.datamodel.node(base)
         assert isinstance(obj, ObjectNode)
-        return obj
+        return dict(self._reading_rows(obj))
+
+    def text(self, path: str) -> str:
+        """A text parameter's value ("" if absent)."""
+        return self._text(path)

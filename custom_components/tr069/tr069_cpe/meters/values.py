@@ -10,21 +10,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 import decimal
 from decimal import Decimal
+from functools import lru_cache
 import math
 import re
 from typing import Final
 
+from .context import NumberStyle, ReadContext
 from .errors import ConfigurationFileError
 from .keys import where
-from .model import MeterKind
+from .kinds import ReadingSpec
+from .units import TEMPERATURE
 
 _CONTEXT: Final = decimal.Context(prec=34, traps=[decimal.InvalidOperation, decimal.Overflow])
+_BUILT_IN: Final = NumberStyle()
 
 # A number (dot or a lone comma as decimal mark, optional exponent), then an optional unit
 # that starts with a letter or a unit symbol and has at most two words ("% RH", "deg C").
+_UNIT: Final = r"\s*(?P<unit>(?:[^\W\d_]|[%°℃℉‰µ$€£])\S*(?:\s\S+)?)?\s*"
 _NUMBER_WITH_UNIT: Final = re.compile(
-    r"\s*(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?)"
-    r"\s*(?P<unit>(?:[^\W\d_]|[%°℃℉‰µ$€£])\S*(?:\s\S+)?)?\s*"
+    r"\s*(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?)" + _UNIT
 )
 _THOUSANDS_LIKE: Final = re.compile(r"\d+,\d{3}")
 _MAX_NUMBER_TEXT: Final = 80
@@ -56,27 +60,52 @@ def quote(text: str, limit: int = 40) -> str:
     return f'"{text}"'
 
 
-def split_number(text: str) -> tuple[Decimal, str | None] | None:
+@lru_cache(maxsize=32)
+def _grouped(style: NumberStyle) -> re.Pattern[str]:
+    """Numbers with a fixed decimal mark and optional thousands groups (``12.345,678``)."""
+    decimal_mark = re.escape(style.decimal or ".")
+    digits = r"\d+"
+    if style.thousands is not None:
+        group = re.escape(style.thousands)
+        digits = rf"(?:\d{{1,3}}(?:{group}\d{{3}})+|\d+)"
+    return re.compile(
+        rf"\s*(?P<number>[+-]?{digits}(?:{decimal_mark}\d+)?(?:[eE][+-]?\d+)?)" + _UNIT
+    )
+
+
+def split_number(text: str, style: NumberStyle = _BUILT_IN) -> tuple[Decimal, str | None] | None:
     """Split ``"41000 Wh"`` into ``(Decimal("41000"), "Wh")``; None if not a number.
 
-    A comma is a decimal mark only when it is the sole separator and is not followed by
-    exactly three digits (``"25,5"`` is 25.5; ``"1,234"`` is ambiguous and not a number).
+    Built in, a comma is a decimal mark only when it is the sole separator and is not
+    followed by exactly three digits (``"25,5"`` is 25.5; ``"1,234"`` is ambiguous and
+    not a number).  ``style`` may fix the decimal mark and allow thousands groups.
     """
-    if len(text) > _MAX_NUMBER_TEXT:  # also keeps the regular expression linear
+    if len(text) > _MAX_NUMBER_TEXT:  # also keeps the regular expressions linear
         return None
+    if style.decimal in (",", "."):
+        match = _grouped(style).fullmatch(text)
+        if match is None:
+            return None
+        number = match["number"]
+        if style.thousands is not None:
+            number = number.replace(style.thousands, "")
+        return Decimal(number.replace(style.decimal, ".")), match["unit"]
     match = _NUMBER_WITH_UNIT.fullmatch(text)
     if match is None:
         return None
     number = match["number"]
     if "," in number:
-        if _THOUSANDS_LIKE.fullmatch(number.lstrip("+-").split("e")[0].split("E")[0]):
+        mantissa = number.lstrip("+-").split("e")[0].split("E")[0]
+        if style.decimal is None and _THOUSANDS_LIKE.fullmatch(mantissa):
             return None
         number = number.replace(",", ".")
     return Decimal(number), match["unit"]
 
 
-def decimal_of(path: str, raw: object) -> tuple[Decimal, str | None]:
-    """A number and the unit written after it, from a JSON/XML scalar."""
+def decimal_of(
+    path: str, raw: object, style: NumberStyle = _BUILT_IN
+) -> tuple[Decimal, str | None]:
+    """A number and the unit written after it, from a JSON/XML/CSV scalar."""
     if isinstance(raw, bool) or raw is None or isinstance(raw, dict | list):
         raise ConfigurationFileError(where(path, f"is {describe(raw)}, expected a number"))
     if isinstance(raw, int | Decimal):
@@ -84,11 +113,23 @@ def decimal_of(path: str, raw: object) -> tuple[Decimal, str | None]:
     if isinstance(raw, float):
         return Decimal(repr(raw)), None
     if isinstance(raw, str):
-        split = split_number(raw)
+        split = split_number(raw, style)
         if split is None:
-            raise ConfigurationFileError(where(path, f"{quote(raw)} is not a number"))
+            raise ConfigurationFileError(where(path, f"{quote(raw)} is {_not_a_number(raw)}"))
         return split
     raise ConfigurationFileError(where(path, f"is {describe(raw)}, expected a number"))
+
+
+_AMBIGUOUS: Final = re.compile(r"\s*[+-]?(\d{1,3}),(\d{3})(?:\s*[^\d.,\s]\S*(?:\s\S+)?)?\s*")
+
+
+def _not_a_number(raw: str) -> str:
+    """Why a text is not a number: ``1,234`` could be 1234 or 1.234."""
+    match = _AMBIGUOUS.fullmatch(raw)
+    if match is not None and len(raw) <= _MAX_NUMBER_TEXT:
+        whole, part = match.groups()
+        return f"ambiguous ({whole}{part} or {whole}.{part}?) and not a number"
+    return "not a number"
 
 
 def finite(path: str, number: Decimal) -> float:
@@ -102,111 +143,82 @@ def finite(path: str, number: Decimal) -> float:
     return value + 0.0  # -0.0 becomes 0.0
 
 
-# --- units ------------------------------------------------------------------------------
-# Canonical unit per kind, and the accepted spellings with their conversion to it.
-# Conversions: (factor, offset) meaning canonical = value * factor + offset.
-
-_KWH: Final = "kWh"
-_LITRE: Final = "L"
-_CELSIUS: Final = "°C"
-_PERCENT: Final = "%"
-
-_ONE: Final = Decimal(1)
-_ZERO: Final = Decimal(0)
-
-_ENERGY_UNITS: Final[dict[str, tuple[Decimal, Decimal]]] = {
-    **dict.fromkeys(("kWh", "kwh", "KWh", "KWH", "kW h", "kW·h"), (_ONE, _ZERO)),
-    **dict.fromkeys(("Wh", "wh", "WH", "W h", "W·h"), (Decimal("0.001"), _ZERO)),
-    **dict.fromkeys(("MWh", "MWH", "MW h", "MW·h"), (Decimal(1000), _ZERO)),
-}
-_VOLUME_UNITS: Final[dict[str, tuple[Decimal, Decimal]]] = {
-    **dict.fromkeys(
-        ("L", "l", "\N{SCRIPT SMALL L}", "litre", "litres", "liter", "liters", "ltr", "dm3", "dm³"),
-        (_ONE, _ZERO),
-    ),
-    **dict.fromkeys(("m3", "m³", "m^3", "M3", "M³", "cbm"), (Decimal(1000), _ZERO)),
-}
-_FIVE_NINTHS: Final = Decimal(5) / Decimal(9)
-_TEMPERATURE_UNITS: Final[dict[str, tuple[Decimal, Decimal]]] = {
-    **dict.fromkeys(
-        ("°C", "°c", "C", "c", "℃", "degC", "deg C", "celsius", "Celsius"), (_ONE, _ZERO)
-    ),
-    **dict.fromkeys(
-        ("°F", "°f", "F", "℉", "degF", "deg F", "fahrenheit", "Fahrenheit"),
-        (_FIVE_NINTHS, Decimal(-32) * _FIVE_NINTHS),
-    ),
-    **dict.fromkeys(("K", "kelvin", "Kelvin"), (_ONE, Decimal("-273.15"))),
-}
-_HUMIDITY_UNITS: Final[dict[str, tuple[Decimal, Decimal]]] = dict.fromkeys(
-    ("%", "%RH", "% RH", "%rh", "% rh", "RH", "rh", "percent"), (_ONE, _ZERO)
-)
-
-_ABSOLUTE_ZERO: Final = Decimal("-273.15")
-
-
-def _convert(
-    path: str,
-    raw: object,
-    number: Decimal,
-    unit: str | None,
-    *,
-    units: dict[str, tuple[Decimal, Decimal]],
-    accepted: str,
-) -> Decimal:
-    if unit is None:
-        return number
-    conversion = units.get(unit)
-    if conversion is None:
-        shown = quote(raw) if isinstance(raw, str) and raw.strip() != unit else quote(unit)
-        raise ConfigurationFileError(where(path, f"{shown} is not a number in {accepted}"))
-    factor, offset = conversion
-    if factor == _ONE and offset == _ZERO:
-        return number
-    try:
-        return _CONTEXT.add(_CONTEXT.multiply(number, factor), offset)
-    except ArithmeticError:
-        raise ConfigurationFileError(where(path, f"{number} is not a finite number")) from None
+# --- readings ---------------------------------------------------------------------------
 
 
 def canonical_value(
-    path: str, kind: MeterKind, name: str, raw: object, unit_field: str | None
+    path: str,
+    spec: ReadingSpec,
+    raw: object,
+    units: tuple[str | None, ...],
+    *,
+    scaler: int = 0,
+    numbers: NumberStyle = _BUILT_IN,
 ) -> tuple[float, str]:
     """Value and unit of a reading of a known kind, converted to the canonical unit.
 
-    ``raw`` is the scalar from the file, ``unit_field`` a separately given unit.  Readings
-    without a unit are taken to be in the canonical unit already.
+    ``raw`` is the scalar from the file; ``units`` the units given beside it (a unit
+    field, a unit in the key), which must agree with any unit written after the number.
+    ``scaler`` multiplies by a power of ten (COSEM ``scaler_unit``).  A reading without
+    a unit is in the canonical unit already.
     """
-    number, unit = decimal_of(path, raw)
-    unit = merge_units(path, unit, unit_field)
-    if kind is MeterKind.ELECTRICITY:
-        converted = _convert(
-            path, raw, number, unit, units=_ENERGY_UNITS, accepted="kWh, Wh or MWh"
+    quantity = spec.quantity
+    number, unit = decimal_of(path, raw, numbers)
+    if unit is not None and quantity.conversion(unit) is None:
+        raise ConfigurationFileError(
+            where(path, f"{_shown(raw)} is not a number in {quantity.accepted}")
         )
-        canonical = _KWH
-    elif kind is MeterKind.WATER:
-        converted = _convert(path, raw, number, unit, units=_VOLUME_UNITS, accepted="L or m3")
-        canonical = _LITRE
-    elif name == "temperature":
-        converted = _convert(
-            path, raw, number, unit, units=_TEMPERATURE_UNITS, accepted="°C, °F or K"
-        )
-        if converted < _ABSOLUTE_ZERO:
-            raise ConfigurationFileError(where(path, f"{_shown(raw)} is below absolute zero"))
-        return finite(path, converted), _CELSIUS
-    else:
-        converted = _convert(path, raw, number, unit, units=_HUMIDITY_UNITS, accepted="%")
-        if not 0 <= converted <= 100:
-            raise ConfigurationFileError(where(path, f"{_shown(raw)} is not between 0 and 100 %"))
-        return finite(path, converted), _PERCENT
-    if converted < 0:
+    for given in units:
+        unit = merge_units(path, unit, given)
+    if scaler:
+        number = _CONTEXT.scaleb(number, scaler)
+    converted = number
+    if unit is not None:
+        conversion = quantity.conversion(unit)
+        if conversion is None:
+            raise ConfigurationFileError(
+                where(
+                    path,
+                    f"unit {quote(unit)} is not a unit of {quantity.name} ({quantity.accepted})",
+                )
+            )
+        factor, offset = conversion
+        try:
+            converted = _CONTEXT.add(_CONTEXT.multiply(number, factor), offset)
+        except ArithmeticError:
+            raise ConfigurationFileError(where(path, f"{number} is not a finite number")) from None
+    value = finite(path, converted)
+    _check_range(path, spec, converted, raw)
+    return value, quantity.canonical
+
+
+def _check_range(path: str, spec: ReadingSpec, value: Decimal, raw: object) -> None:
+    canonical = spec.quantity.canonical
+    if spec.counter and value < 0:
         raise ConfigurationFileError(where(path, f"{_shown(raw)} is negative; a counter cannot be"))
-    return finite(path, converted), canonical
+    low, high = spec.minimum, spec.maximum
+    if low is not None and high is not None and not low <= value <= high:
+        raise ConfigurationFileError(
+            where(
+                path,
+                f"{_shown(raw)} is not between {_plain(low)} and {_plain(high)} {canonical}",
+            )
+        )
+    if low is not None and value < low:
+        floor = "absolute zero" if spec.quantity is TEMPERATURE else f"{_plain(low)} {canonical}"
+        raise ConfigurationFileError(where(path, f"{_shown(raw)} is below {floor}"))
 
 
-def generic_value(path: str, raw: object, unit_field: str | None) -> tuple[float | str, str | None]:
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def generic_value(
+    path: str, raw: object, unit_field: str | None, style: NumberStyle = _BUILT_IN
+) -> tuple[float | str, str | None]:
     """Value and unit of a reading of a generic meter: a number or, failing that, text."""
     if isinstance(raw, str):
-        split = split_number(raw)
+        split = split_number(raw, style)
         if split is None:
             if unit_field is not None:
                 raise ConfigurationFileError(
@@ -215,7 +227,7 @@ def generic_value(path: str, raw: object, unit_field: str | None) -> tuple[float
             return raw, None
         number, unit = split
     else:
-        number, unit = decimal_of(path, raw)
+        number, unit = decimal_of(path, raw, style)
     return finite(path, number), merge_units(path, unit, unit_field)
 
 
@@ -282,36 +294,95 @@ def _shown(raw: object) -> str:
     return describe(raw)
 
 
-def timestamp(path: str, raw: object) -> datetime:
-    """An ISO 8601 date-time or Unix seconds; UTC when no zone is given."""
+_DAY_FIRST: Final = re.compile(
+    r"(?P<DD>\d{1,2})(?P<sep>[./])(?P<MM>\d{1,2})(?P=sep)(?P<YYYY>\d{4})"
+    r"(?:[ T]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2}))?)?"
+)
+_TOKENS: Final = {
+    "YYYY": r"(?P<YYYY>\d{4})",
+    "MM": r"(?P<MM>\d{1,2})",
+    "DD": r"(?P<DD>\d{1,2})",
+    "hh": r"(?P<hh>\d{1,2})",
+    "mm": r"(?P<mm>\d{2})",
+    "ss": r"(?P<ss>\d{2})",
+}
+_TOKEN: Final = re.compile("|".join(_TOKENS))
+
+
+@lru_cache(maxsize=64)
+def time_layout(layout: str) -> re.Pattern[str]:
+    """A profile's time layout (``DD.MM.YYYY hh:mm``: tokens, the rest literal) as a regex."""
+    parts: list[str] = []
+    position = 0
+    for token in _TOKEN.finditer(layout):
+        parts.append(re.escape(layout[position : token.start()]))
+        parts.append(_TOKENS[token.group()])
+        position = token.end()
+    parts.append(re.escape(layout[position:]))
+    return re.compile("".join(parts))
+
+
+def timestamp(path: str, raw: object, context: ReadContext | None = None) -> datetime:
+    """ISO 8601, Unix seconds, or a day-first ``31.12.2025 23:59`` / ``31/12/2025``.
+
+    A time without a zone is in the context's zone (the gateway's, or a profile's).
+    """
+    context = context or ReadContext()
+    options = context.options
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
         raise ConfigurationFileError(
             where(path, f"is {describe(raw)}, expected an ISO 8601 time or Unix seconds")
         )
-    seconds: Decimal | None = None
-    if isinstance(raw, float):
-        seconds = Decimal(repr(raw))
-    elif isinstance(raw, int | Decimal):
-        seconds = Decimal(raw)
-    else:
+    if isinstance(raw, str):
         stripped = raw.strip()
         split = split_number(stripped) if "," not in stripped else None
-        if split is not None and split[1] is None:
-            seconds = split[0]
-        else:
-            try:
-                parsed = datetime.fromisoformat(stripped)
-            except ValueError:
-                raise ConfigurationFileError(
-                    where(path, f"{quote(raw)} is not an ISO 8601 time or Unix seconds")
-                ) from None
-            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        if split is None or split[1] is not None:
+            return _local(_text_time(path, raw, options.time_formats), context)
+        seconds = split[0]
+    else:
+        seconds = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    if options.epoch_milliseconds:
+        seconds = seconds / 1000
     try:
         return datetime.fromtimestamp(float(seconds), UTC)
     except (ArithmeticError, ValueError, OverflowError, OSError):
         raise ConfigurationFileError(
             where(path, f"{seconds} is out of range for Unix seconds")
         ) from None
+
+
+def _text_time(path: str, raw: str, layouts: tuple[str, ...]) -> datetime:
+    stripped = raw.strip()
+    for pattern in (*map(time_layout, layouts), _DAY_FIRST):
+        match = pattern.fullmatch(stripped)
+        if match is not None:
+            parts = match.groupdict()
+            try:
+                return datetime(  # noqa: DTZ001 - the zone is added by _local
+                    int(parts["YYYY"]),
+                    int(parts["MM"]),
+                    int(parts["DD"]),
+                    int(parts.get("hh") or 0),
+                    int(parts.get("mm") or 0),
+                    int(parts.get("ss") or 0),
+                )
+            except ValueError as err:
+                raise ConfigurationFileError(
+                    where(path, f"{quote(raw)} is not a valid date ({err})")
+                ) from None
+    try:
+        return datetime.fromisoformat(stripped)
+    except ValueError:
+        raise ConfigurationFileError(
+            where(path, f"{quote(raw)} is not an ISO 8601 time or Unix seconds")
+        ) from None
+
+
+def _local(moment: datetime, context: ReadContext) -> datetime:
+    if moment.tzinfo is not None:
+        return moment
+    context.zone_used = True
+    return moment.replace(tzinfo=context.options.time_zone)
 
 
 def coordinate(path: str, raw: object, *, limit: int) -> float:

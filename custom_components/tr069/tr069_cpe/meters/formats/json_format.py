@@ -1,4 +1,9 @@
-"""JSON configuration files (all shapes described in FORMATS.md)."""
+"""JSON and JSON-lines configuration files (all shapes described in FORMATS.md).
+
+JSON lines (``.jsonl``/``.ndjson``, or several objects one per line, as a wM-Bus decoder
+such as wmbusmeters writes them) hold one meter record per line; several lines of one
+meter are successive telegrams, the newest of which is used.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,19 @@ import json
 import re
 from typing import Final
 
+from ..context import ReadContext
 from ..errors import ConfigurationFileError
-from ..limits import MAX_DEPTH, MAX_VALUES
+from ..keys import child, item
+from ..limits import MAX_DEPTH, MAX_METERS, MAX_VALUES
 from ..model import ConfigurationFile
-from ..normalize import configuration_from_tree, decode_utf8
+from ..normalize import MeterRecord, build_configuration, configuration_from_tree, decode_utf8
 from ..registry import register_format
 
 NAME: Final = "json"
+LINES_NAME: Final = "jsonl"
+_LINES_SUFFIXES: Final = (".jsonl", ".ndjson")
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+_LINE_PREFIX: Final = re.compile(r"\[(\d+)\]")
 
 _FIRST_CHARACTER: Final = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(.?)", re.DOTALL)
 
@@ -77,22 +88,102 @@ def _constant(name: str) -> object:
 
 
 def parse_json_tree(data: bytes) -> object:
-    """Decode, check and load a JSON file (NaN and Infinity are rejected)."""
-    text = decode_utf8(data)
+    """Decode, check and load a JSON file (NaN, Infinity and lone surrogates are rejected)."""
+    return _load(decode_utf8(data))
+
+
+def _load(text: str, line: int = 1) -> object:
     check_structure(text)
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+        tree = json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
     except json.JSONDecodeError as err:
         raise ConfigurationFileError(
-            f"invalid or truncated JSON: {err.msg} at line {err.lineno} column {err.colno}"
+            f"invalid or truncated JSON: {err.msg} at line {err.lineno + line - 1} "
+            f"column {err.colno}"
         ) from None
     except (ValueError, RecursionError) as err:
         raise ConfigurationFileError(f"invalid JSON: {err}") from None
+    if _SURROGATE_ESCAPE.search(text):
+        _reject_surrogates(tree)
+    return tree
 
 
-def _parse(data: bytes, filename: str | None) -> ConfigurationFile:
-    del filename
-    return configuration_from_tree(parse_json_tree(data), format_name=NAME)
+def _reject_surrogates(tree: object) -> None:
+    """I-JSON (RFC 7493): a lone UTF-16 surrogate escape is not a character."""
+    stack: list[tuple[str, object]] = [("", tree)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                _check_text(path, key)
+                stack.append((child(path, key), value))
+        elif isinstance(node, list):
+            stack.extend((item(path, index), value) for index, value in enumerate(node))
+        elif isinstance(node, str):
+            _check_text(path, node)
+
+
+def _check_text(path: str, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        code = ord(text[err.start])
+        where = f"{path}: " if path else ""
+        raise ConfigurationFileError(
+            f"{where}the string contains a lone UTF-16 surrogate (\\u{code:04x}), "
+            "not a Unicode character"
+        ) from None
+
+
+def is_json_lines(text: str, filename: str | None) -> bool:
+    """A ``.jsonl`` name, or several lines each holding one whole JSON object."""
+    if filename is not None and filename.lower().endswith(_LINES_SUFFIXES):
+        return True
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
+        return False
+    try:
+        json.loads(lines[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _parse(data: bytes, filename: str | None, context: ReadContext) -> ConfigurationFile:
+    text = decode_utf8(data)
+    if is_json_lines(text, filename):
+        return _parse_lines(text, context)
+    return configuration_from_tree(_load(text), format_name=NAME, context=context)
+
+
+def _parse_lines(text: str, context: ReadContext) -> ConfigurationFile:
+    records: list[MeterRecord] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(records) >= MAX_METERS:
+            raise ConfigurationFileError(f"more than {MAX_METERS} meters")
+        try:
+            record = _load(line, number)
+        except ConfigurationFileError as err:
+            if f"line {number} " in str(err):
+                raise
+            raise ConfigurationFileError(f"line {number}: {err}") from None
+        records.append(MeterRecord(item("", len(records)), record, line=number))
+    if not records:
+        raise ConfigurationFileError("the file is empty")
+    lines = {record.path: record.line for record in records}
+    try:
+        return build_configuration(
+            records, partial=False, format_name=LINES_NAME, context=context, latest_wins=True
+        )
+    except ConfigurationFileError as err:
+        message = str(err)
+        match = _LINE_PREFIX.match(message)
+        found = lines.get(match.group()) if match is not None else None
+        if found is not None:
+            raise ConfigurationFileError(f"line {found}: {message}") from None
+        raise
 
 
 register_format(NAME, detect=_detect, parse=_parse)

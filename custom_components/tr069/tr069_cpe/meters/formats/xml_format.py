@@ -2,7 +2,9 @@
 
 Parsed with expat and no DTD processing at all: a DOCTYPE is rejected outright, so no
 entity can be declared (no "billion laughs", no external entities).  The document is
-first read into light elements, then mapped onto the same meter records as JSON::
+first read into light elements, then into the tree JSON would give (attributes and
+child elements are keys, repeated elements lists, namespace prefixes dropped), so the
+meters are found and read exactly as in JSON::
 
     <configuration partial="false">
       <meter serial="26" vendor="PIKKETRON" type="electricityMeter">
@@ -11,7 +13,7 @@ first read into light elements, then mapped onto the same meter records as JSON:
       </meter>
     </configuration>
 
-See FORMATS.md for every variant.
+Errors name the element's line. See FORMATS.md for every variant.
 """
 
 from __future__ import annotations
@@ -21,39 +23,17 @@ from typing import Final
 from xml.parsers import expat
 
 from .. import keys
+from ..context import ReadContext
 from ..errors import ConfigurationFileError
 from ..keys import child, fold, item, where
-from ..limits import MAX_DEPTH, MAX_METERS, MAX_VALUES
+from ..limits import MAX_DEPTH, MAX_VALUES
 from ..model import ConfigurationFile
-from ..normalize import (
-    MeterRecord,
-    ReadingRecord,
-    Tree,
-    build_configuration,
-    decode_utf8,
-    is_meter_key,
-)
+from ..normalize import Tree, configuration_from_tree, decode_utf8
 from ..registry import register_format
-from ..values import flag, timestamp
 
 NAME: Final = "xml"
 
-ROOT_ELEMENTS: Final = frozenset(
-    {
-        "configuration",
-        "config",
-        "configurationfile",
-        "vendorconfiguration",
-        "vendorconfigurationfile",
-        "vendorconfig",
-        "meterconfiguration",
-    }
-)
-METER_ELEMENTS: Final = frozenset({"meter", "device", "item", "record", "sensor"})
-READING_ELEMENTS: Final = frozenset({"reading", "value", "register", "measurement", "counter"})
-READING_LISTS: Final = keys.READINGS_KEYS - READING_ELEMENTS
 _ACCEPTED_ENCODINGS: Final = frozenset({"utf8", "usascii", "ascii"})
-_VALUE_KEYS: Final = keys.VALUE_KEYS | keys.TEXT_KEYS
 _FIRST_CHARACTER: Final = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(.?)", re.DOTALL)
 
 
@@ -182,188 +162,94 @@ def parse_xml_tree(data: bytes) -> _Element:
     return builder.root
 
 
-# --- mapping onto meter records --------------------------------------------------------------
+# --- mapping onto the tree JSON gives ------------------------------------------------------
 
 
 def _error(element: _Element, path: str, message: str) -> ConfigurationFileError:
     return ConfigurationFileError(where(f"line {element.line}: {path}", message))
 
 
-def _no_text(element: _Element, path: str) -> None:
-    if element.text:
-        raise _error(element, path, f"unexpected text in <{element.tag}>")
+class _TreeMaker:
+    """Elements → dicts, lists and strings, remembering each element's line."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
+
+    def value(self, element: _Element, path: str) -> Tree:
+        """An element's value: its text, or an object of its attributes and children.
+
+        Repeated child elements become a list; the text of an element that also has
+        attributes is its ``value`` (``<T1 unit="kWh">53</T1>``).
+        """
+        self.lines[path] = element.line
+        if element.simple:
+            return element.text
+        result: dict[str, Tree] = {}
+        for key, value in element.attributes.items():
+            result[key] = value
+        groups: dict[str, list[_Element]] = {}
+        for sub in element.children:
+            groups.setdefault(sub.tag, []).append(sub)
+        for tag, subs in groups.items():
+            if tag in result:
+                raise _error(subs[0], child(path, tag), "given twice")
+            tag_path = child(path, tag)
+            if len(subs) == 1:
+                result[tag] = self.value(subs[0], tag_path)
+            else:
+                self.lines[tag_path] = subs[0].line
+                result[tag] = [
+                    self.value(sub, item(tag_path, index)) for index, sub in enumerate(subs)
+                ]
+        if element.text:
+            if element.children:
+                where_ = path or element.tag
+                raise _error(element, where_, f"<{element.tag}> mixes text and elements")
+            if "value" in result:
+                raise _error(element, path or element.tag, "the value is given twice")
+            result["value"] = element.text
+        return result
+
+    def located(self, err: ConfigurationFileError) -> ConfigurationFileError:
+        """The error with the line of the element it is about."""
+        message = str(err)
+        path = message.split(": ", 1)[0]
+        while path:
+            line = self.lines.get(path)
+            if line is not None:
+                return ConfigurationFileError(f"line {line}: {message}")
+            parent = _PARENT.sub("", path)
+            if parent == path:
+                break
+            path = parent
+        return err
 
 
-def _simple_text(element: _Element, path: str) -> str:
-    if not element.simple:
-        raise _error(element, path, f"<{element.tag}> must only contain text")
-    return element.text
+_PARENT: Final = re.compile(r'(?:\.[^.\[]*|\[\d+\]|\["[^"]*"\])$')
 
 
-def _configuration(root: _Element) -> ConfigurationFile:
-    root_kind = fold(root.tag)
-    if root_kind in METER_ELEMENTS:
-        return build_configuration(
-            [MeterRecord(root.tag, _meter(root, root.tag))], partial=False, format_name=NAME
-        )
-    if root_kind not in ROOT_ELEMENTS and root_kind not in keys.METER_LIST_KEYS:
-        raise _error(
-            root,
-            f"<{root.tag}>",
-            "unknown root element; expected <configuration>, <meters> or <meter>",
-        )
-    _no_text(root, root.tag)
-    settings: dict[str, tuple[str, str]] = {}
-    for key, value in root.attributes.items():
-        _setting(root, root.tag, key, value, settings)
-    meters: list[_Element] = []
-    explicit = root_kind in keys.METER_LIST_KEYS
-    for element in root.children:
-        kind = fold(element.tag)
-        if kind in METER_ELEMENTS:
-            meters.append(element)
-        elif kind in keys.METER_LIST_KEYS and root_kind in ROOT_ELEMENTS:
-            explicit = True
-            path = child(root.tag, element.tag)
-            if element.attributes:
-                raise _error(element, path, f"unexpected attributes on <{element.tag}>")
-            _no_text(element, path)
-            for meter in element.children:
-                if fold(meter.tag) not in METER_ELEMENTS:
-                    raise _error(meter, path, f"unexpected element <{meter.tag}>; expected <meter>")
-                meters.append(meter)
-        elif element.simple and (kind in keys.PARTIAL_KEYS or kind in keys.TIMESTAMP_KEYS):
-            _setting(element, root.tag, element.tag, element.text, settings)
-        else:
-            raise _error(element, root.tag, f"unexpected element <{element.tag}>")
-        if len(meters) > MAX_METERS:
-            raise ConfigurationFileError(f"more than {MAX_METERS} meters")
-    if not meters and not explicit:
-        raise _error(root, root.tag, "no meters found; expected <meter> elements")
-    partial = settings.get("partial")
-    default_time = settings.get("timestamp")
-    records = []
-    for index, element in enumerate(meters):
-        path = item(element.tag, index)
-        records.append(MeterRecord(f"line {element.line}: {path}", _meter(element, path)))
-    return build_configuration(
-        records,
-        partial=False if partial is None else flag(*partial),
-        format_name=NAME,
-        default_timestamp=None if default_time is None else timestamp(*default_time),
-    )
+def _meter_list_root(tag: str, tree: Tree) -> Tree:
+    """``<meters partial="false"/>``: a root that is an empty list of meters."""
+    if tree == "":
+        return {tag: ""}
+    if isinstance(tree, dict) and not any(isinstance(v, dict | list) for v in tree.values()):
+        return {**tree, tag: ""}
+    return tree
 
 
-def _setting(
-    element: _Element, path: str, key: str, value: str, settings: dict[str, tuple[str, str]]
-) -> None:
-    """A root attribute or simple element: partial, timestamp, or ignored metadata."""
-    folded = fold(key)
-    role = (
-        "partial"
-        if folded in keys.PARTIAL_KEYS
-        else "timestamp"
-        if folded in keys.TIMESTAMP_KEYS
-        else None
-    )
-    if role is None:
-        if folded in keys.SERIAL_KEYS | keys.VENDOR_KEYS | keys.TYPE_KEYS:
-            raise _error(element, child(path, key), "belongs on a meter, not on the root")
-        return
-    if role in settings:
-        raise _error(element, child(path, key), f"the {role} is given twice")
-    settings[role] = (child(path, key), value)
-
-
-def _meter(element: _Element, path: str) -> dict[str, Tree]:
-    """A <meter> element as a meter record.
-
-    Attributes and simple child elements are record keys; reading elements and
-    <readings> lists become lists of reading records.
-    """
-    _no_text(element, path)
-    record: dict[str, Tree] = {}
-
-    def put(key: str, value: Tree, line_element: _Element) -> None:
-        if key in record:
-            raise _error(line_element, child(path, key), "given twice")
-        record[key] = value
-
-    for key, value in element.attributes.items():
-        put(key, value, element)
-    counts: dict[str, int] = {}
-    for sub in element.children:
-        kind = fold(sub.tag)
-        if sub.simple and kind not in READING_ELEMENTS and kind not in READING_LISTS:
-            put(sub.tag, sub.text, sub)  # <serial>26</serial>, <T1>53 kWh</T1>
-            continue
-        sub_path = child(path, sub.tag)
-        if kind in keys.LOCATION_KEYS:
-            put(sub.tag, _flat(sub, sub_path), sub)
-        elif kind in READING_LISTS:
-            if sub.attributes:
-                raise _error(sub, sub_path, f"unexpected attributes on <{sub.tag}>")
-            _no_text(sub, sub_path)
-            put(
-                sub.tag,
-                [
-                    _reading(reading, item(sub_path, index))
-                    for index, reading in enumerate(sub.children)
-                ],
-                sub,
-            )
-        elif kind in READING_ELEMENTS:  # <reading name="T1">53</reading>
-            index = counts[sub.tag] = counts.get(sub.tag, -1) + 1
-            key = f"{sub.tag}[{index}]"
-            put(key, ReadingRecord(_reading(sub, child(path, key))), sub)
-        elif is_meter_key(sub.tag) or sub.children:
-            raise _error(sub, sub_path, f"<{sub.tag}> must only contain text")
-        else:  # <T1 unit="kWh">53</T1>
-            put(sub.tag, ReadingRecord(_reading(sub, sub_path)), sub)
-    return record
-
-
-def _flat(element: _Element, path: str) -> dict[str, Tree]:
-    """Attributes and simple child elements as one object (e.g. <location>)."""
-    _no_text(element, path)
-    result: dict[str, Tree] = dict(element.attributes)
-    for sub in element.children:
-        if sub.tag in result:
-            raise _error(sub, child(path, sub.tag), "given twice")
-        result[sub.tag] = _simple_text(sub, child(path, sub.tag))
-    return result
-
-
-def _reading(element: _Element, path: str) -> dict[str, Tree]:
-    """A reading element as a reading record; its text is the value.
-
-    ``<reading name="T1" unit="kWh">53</reading>``, ``<reading><obis>1.8.1</obis>
-    <value>53</value></reading>`` and ``<T1 unit="kWh">53</T1>`` are all accepted.
-    """
-    record: dict[str, Tree] = {}
-    if fold(element.tag) not in READING_ELEMENTS:
-        record["name"] = element.tag
-    for key, value in element.attributes.items():
-        if key in record:
-            raise _error(element, child(path, key), "given twice")
-        record[key] = value
-    for sub in element.children:
-        if sub.tag in record:
-            raise _error(sub, child(path, sub.tag), "given twice")
-        record[sub.tag] = _simple_text(sub, child(path, sub.tag))
-    value = element.text
-    if value:
-        if element.children:
-            raise _error(element, path, f"<{element.tag}> mixes text and elements")
-        if not _VALUE_KEYS.isdisjoint(map(fold, record)):
-            raise _error(element, path, "the value is given twice")
-        record["value"] = value
-    return record
-
-
-def _parse(data: bytes, filename: str | None) -> ConfigurationFile:
+def _parse(data: bytes, filename: str | None, context: ReadContext) -> ConfigurationFile:
     del filename
-    return _configuration(parse_xml_tree(data))
+    root = parse_xml_tree(data)
+    maker = _TreeMaker()
+    tree = maker.value(root, "")
+    if fold(root.tag) in keys.METER_LIST_KEYS:
+        tree = _meter_list_root(root.tag, tree)
+    if isinstance(tree, str):
+        raise _error(root, f"<{root.tag}>", "the root element holds no meters")
+    try:
+        return configuration_from_tree(tree, format_name=NAME, context=context)
+    except ConfigurationFileError as err:
+        raise maker.located(err) from None
 
 
 register_format(NAME, detect=_detect, parse=_parse)
