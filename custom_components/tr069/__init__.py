@@ -14,6 +14,7 @@ from homeassistant.util.hass_dict import HassKey
 from .agent_config import async_build_agent_config
 from .const import DOMAIN
 from .coordinator import Tr069ConfigEntry, Tr069Coordinator
+from .profile_folder import async_install_folder_profiles
 from .services import async_setup_services
 from .store import HomeAssistantStateStore
 from .tr069_cpe import build_gateway
@@ -53,6 +54,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> boo
     coordinator = Tr069Coordinator(hass, entry, gateway)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    await async_install_folder_profiles(hass, gateway.meters)
     coordinator.start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))

@@ -77,4 +77,5 @@ async def async_build_agent_config(
         xmpp=xmpp_account(options),
         stun=stun_settings(options),
         user_agent=f"HomeAssistant/{HA_VERSION} tr069/{version}",
+        time_zone=hass.config.time_zone,
     )

@@ -28,6 +28,9 @@ DEFAULT_PERIODIC_INFORM_INTERVAL: Final = 300
 DEFAULT_CR_PORT: Final = 7547
 
 EVENT_CONFIGURATION_APPLIED: Final = f"{DOMAIN}_configuration_applied"
+EVENT_CONFIGURATION_REJECTED: Final = f"{DOMAIN}_configuration_rejected"
+PROFILE_FOLDER: Final = f"{DOMAIN}_profiles"
+"""Folder of the configuration directory with the user's format profiles (*.json)."""
 EVENT_METER_UPDATED: Final = f"{DOMAIN}_meter_updated"
 
 # The ways the ACS wakes the gateway besides HTTP: option sections and their fields.

@@ -14,15 +14,23 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .const import CONF_ALLOW_RESTART, DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
+from .configuration_issues import async_follow_outcome, async_follow_report
+from .const import (
+    CONF_ALLOW_RESTART,
+    DOMAIN,
+    EVENT_CONFIGURATION_APPLIED,
+    EVENT_CONFIGURATION_REJECTED,
+    EVENT_METER_UPDATED,
+)
 from .reachability import ReachabilityIssue
 from .tr069_cpe import (
     AgentStatus,
-    ApplyResult,
+    ConfigurationReport,
     CpeAgent,
     Gateway,
     MeterUpdate,
     MeterView,
+    ReportKind,
     SessionOutcome,
     Source,
 )
@@ -69,7 +77,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         self._unsubscribe = [
             agent.add_listener(self._on_status),
             self.meter_gateway.add_change_listener(self._on_meters_changed),
-            self.meter_gateway.add_applied_listener(self._on_file_applied),
+            self.meter_gateway.add_report_listener(self._on_report),
         ]
 
     async def _async_update_data(self) -> AgentStatus:
@@ -83,6 +91,14 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
             if view.serial:
                 self.meters[view.serial] = view
         self._remove_stale_devices()
+        for kind in ReportKind:
+            async_follow_outcome(
+                self.hass,
+                self.config_entry.entry_id,
+                self.config_entry.title,
+                kind,
+                self.meter_gateway.outcomes.last(kind),
+            )
         self._task = self.config_entry.async_create_background_task(
             self.hass, self._async_run(), f"{DOMAIN} agent {self.config_entry.title}"
         )
@@ -237,15 +253,14 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         )
 
     @callback
-    def _on_file_applied(self, filename: str, result: ApplyResult) -> None:
-        data: dict[str, Any] = {
-            "config_entry_id": self.config_entry.entry_id,
-            "file": filename,
-            "added": list(result.added),
-            "updated": list(result.updated),
-            "removed": list(result.removed),
-        }
-        self.hass.bus.async_fire(EVENT_CONFIGURATION_APPLIED, data)
+    def _on_report(self, report: ConfigurationReport) -> None:
+        """A configuration file or profile was applied or rejected: tell the user."""
+        entry = self.config_entry
+        data: dict[str, Any] = {"config_entry_id": entry.entry_id, **report.as_dict()}
+        event = EVENT_CONFIGURATION_APPLIED if report.applied else EVENT_CONFIGURATION_REJECTED
+        self.hass.bus.async_fire(event, data)
+        async_follow_report(self.hass, entry.entry_id, entry.title, report)
+        self.async_update_listeners()
 
     async def async_remove_meter(self, serial: str) -> bool:
         """The user deleted a meter's device: delete the meter too."""

@@ -8,7 +8,12 @@ from typing import Any
 from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
+from .const import (
+    DOMAIN,
+    EVENT_CONFIGURATION_APPLIED,
+    EVENT_CONFIGURATION_REJECTED,
+    EVENT_METER_UPDATED,
+)
 
 
 def _count(serials: list[str], what: str) -> str:
@@ -19,6 +24,12 @@ def _count(serials: list[str], what: str) -> str:
 def describe_configuration_applied(event: Event) -> dict[str, str]:
     """The "New configuration" line: what a configuration file changed."""
     data = event.data
+    if data.get("kind") == "format_profile":
+        return {
+            LOGBOOK_ENTRY_NAME: "TR-069 gateway",
+            LOGBOOK_ENTRY_MESSAGE: f"installed format profile {data.get('profile', '')} "
+            f"from {data.get('file', '')}",
+        }
     summary = ", ".join(
         (
             _count(data.get("added", []), "added"),
@@ -30,6 +41,17 @@ def describe_configuration_applied(event: Event) -> dict[str, str]:
         LOGBOOK_ENTRY_NAME: "TR-069 gateway",
         LOGBOOK_ENTRY_MESSAGE: f"applied configuration file {data.get('file', '')}: "
         f"meters {summary}",
+    }
+
+
+@callback
+def describe_configuration_rejected(event: Event) -> dict[str, str]:
+    """A configuration file or format profile that was rejected, and why."""
+    data = event.data
+    what = "format profile" if data.get("kind") == "format_profile" else "configuration file"
+    return {
+        LOGBOOK_ENTRY_NAME: "TR-069 gateway",
+        LOGBOOK_ENTRY_MESSAGE: f"rejected {what} {data.get('file', '')}: {data.get('error', '')}",
     }
 
 
@@ -58,4 +80,5 @@ def async_describe_events(
 ) -> None:
     """Describe the gateway's events in the logbook."""
     async_describe_event(DOMAIN, EVENT_CONFIGURATION_APPLIED, describe_configuration_applied)
+    async_describe_event(DOMAIN, EVENT_CONFIGURATION_REJECTED, describe_configuration_rejected)
     async_describe_event(DOMAIN, EVENT_METER_UPDATED, describe_meter_updated)

@@ -18,6 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import Tr069ConfigEntry, Tr069Coordinator
 from .entity import Tr069GatewayEntity, Tr069MeterEntity
 from .meter_sensors import describe_reading
+from .outcome_sensor import OUTCOME_SENSORS, OutcomeSensor
 from .tr069_cpe import AgentStatus, MeterKind, MeterView, SessionOutcome
 from .wake_up_sensor import async_add_wake_up_sensors
 
@@ -66,6 +67,7 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     async_add_entities(GatewaySensor(coordinator, description) for description in GATEWAY_SENSORS)
     async_add_wake_up_sensors(entry, async_add_entities)
+    async_add_entities(OutcomeSensor(coordinator, description) for description in OUTCOME_SENSORS)
     known: set[tuple[str, str]] = set()
 
     @callback
@@ -145,12 +147,13 @@ class MeterReadingSensor(Tr069MeterEntity, SensorEntity):
 
     @property
     def available(self) -> bool:
-        """A reading that is not known (yet) is unavailable, never 0."""
-        return self.native_value is not None
+        """Available while the meter has this reading (its value may be unknown)."""
+        meter = self.meter
+        return meter is not None and self.reading in meter.readings
 
     @property
     def native_value(self) -> float | str | None:
-        """The reading's value in its canonical unit (None: gone, or not known yet)."""
+        """The reading's value in its canonical unit (None: not read yet, never 0)."""
         meter = self.meter
         reading = meter.readings.get(self.reading) if meter is not None else None
         return reading.value if reading is not None else None

@@ -355,7 +355,12 @@ async def test_download(acs: LocalAcs, cpe: HarnessFactory, file_size: int) -> N
     assert f"<CommandKey>{command_key}</CommandKey>".encode() in body
 
     complete = await settled(acs)
-    assert events(complete) == [("7 TRANSFER COMPLETE", ""), ("M Download", command_key)]
+    # The outcome of the file (X_..._LastConfigurationFile) is notified actively.
+    assert events(complete) == [
+        ("4 VALUE CHANGE", ""),
+        ("7 TRANSFER COMPLETE", ""),
+        ("M Download", command_key),
+    ]
     assert_transcript(complete.session, cpe_requests=("TransferComplete",))
     (report,) = acs.transfer_completes
     assert report.command_key == command_key

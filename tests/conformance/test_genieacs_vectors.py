@@ -319,6 +319,12 @@ def check_names(request: dict[str, Any], response: dict[str, Any], agent: CpeAge
             f"{IGD}XMPP.": False,
             METER_COUNT: False,
             METERS: True,
+            # What the last configuration file and format profile did, and the profiles
+            # (the ACS deletes them, never adds them: they come by Download).
+            f"{IGD}X_{IDENTITY.oui}_LastConfigurationFile.": False,
+            f"{IGD}X_{IDENTITY.oui}_LastFormatProfile.": False,
+            f"{IGD}X_{IDENTITY.oui}_FormatProfileNumberOfEntries": False,
+            f"{IGD}X_{IDENTITY.oui}_FormatProfile.": False,
         }
 
 
@@ -549,8 +555,8 @@ async def test_every_genieacs_request_verbatim_over_http(
     applied: list[tuple[str, tuple[str, ...]]] = []
 
     def prepare(agent: CpeAgent) -> None:
-        MeterGateway(agent).add_applied_listener(
-            lambda name, result: applied.append((name, result.added))
+        MeterGateway(agent).add_report_listener(
+            lambda report: applied.append((report.file_name, report.added))
         )
 
     harness = igd_harness(acs.url, prepare)

@@ -6,10 +6,16 @@ from collections.abc import Callable
 
 from homeassistant.core import Event, HomeAssistant
 
-from custom_components.tr069.const import DOMAIN, EVENT_CONFIGURATION_APPLIED, EVENT_METER_UPDATED
+from custom_components.tr069.const import (
+    DOMAIN,
+    EVENT_CONFIGURATION_APPLIED,
+    EVENT_CONFIGURATION_REJECTED,
+    EVENT_METER_UPDATED,
+)
 from custom_components.tr069.logbook import (
     async_describe_events,
     describe_configuration_applied,
+    describe_configuration_rejected,
     describe_meter_updated,
 )
 
@@ -31,6 +37,31 @@ def test_configuration_applied() -> None:
     }
 
 
+def test_profile_installed_and_files_rejected() -> None:
+    installed = Event(
+        EVENT_CONFIGURATION_APPLIED,
+        {"kind": "format_profile", "file": "de.json", "profile": "de-zaehlerstaende"},
+    )
+    assert describe_configuration_applied(installed)["message"] == (
+        "installed format profile de-zaehlerstaende from de.json"
+    )
+    rejected = Event(
+        EVENT_CONFIGURATION_REJECTED,
+        {"kind": "configuration_file", "file": "a.json", "error": "items[0]: no serial"},
+    )
+    assert describe_configuration_rejected(rejected) == {
+        "name": "TR-069 gateway",
+        "message": "rejected configuration file a.json: items[0]: no serial",
+    }
+    bad_profile = Event(
+        EVENT_CONFIGURATION_REJECTED,
+        {"kind": "format_profile", "file": "p.json", "error": "profile: required"},
+    )
+    assert describe_configuration_rejected(bad_profile)["message"] == (
+        "rejected format profile p.json: profile: required"
+    )
+
+
 def test_meter_updated_by_the_acs_and_by_a_file() -> None:
     by_acs = Event(
         EVENT_METER_UPDATED,
@@ -50,7 +81,7 @@ def test_meter_updated_by_the_acs_and_by_a_file() -> None:
     }
 
 
-def test_both_events_are_described(hass: HomeAssistant) -> None:
+def test_every_event_is_described(hass: HomeAssistant) -> None:
     described: dict[str, Callable[[Event], dict[str, str]]] = {}
 
     def describe(domain: str, event_type: str, fn: Callable[[Event], dict[str, str]]) -> None:
@@ -60,5 +91,6 @@ def test_both_events_are_described(hass: HomeAssistant) -> None:
     async_describe_events(hass, describe)
     assert described == {
         EVENT_CONFIGURATION_APPLIED: describe_configuration_applied,
+        EVENT_CONFIGURATION_REJECTED: describe_configuration_rejected,
         EVENT_METER_UPDATED: describe_meter_updated,
     }

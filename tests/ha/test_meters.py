@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
+import homeassistant.util.dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
     snapshot_platform,
 )
+from pytest_homeassistant_custom_component.syrupy import ANY, StateSnapshot
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
@@ -53,6 +56,24 @@ TEMPERATURE = "sensor.webtech_987_temperature"
 WARM = "sensor.bonega_1234_warm_water"
 COLD = "sensor.bonega_1234_cold_water"
 METER_ENTITIES = (ENERGY_T1, ENERGY_T2, HUMIDITY, TEMPERATURE, WARM, COLD)
+
+
+def outcome_times(*, data: Any, path: Any) -> Any:
+    """Snapshot matcher: timestamps, and the time of an outcome (checked, then ANY)."""
+    data = timestamp_states(data=data, path=path)
+    if isinstance(data, StateSnapshot) and data["attributes"].get("time"):
+        stamp = dt_util.parse_datetime(data["attributes"]["time"])
+        assert stamp is not None
+        assert abs((dt_util.utcnow() - stamp).total_seconds()) < 60, data
+        attributes = dict(data["attributes"]) | {"time": ANY}
+        return StateSnapshot(data | {"attributes": attributes})
+    return data
+
+
+def changes(event: Event) -> dict[str, object]:
+    """What a configuration event says changed (its report has more)."""
+    keys = ("config_entry_id", "kind", "status", "file", "added", "updated", "removed")
+    return {key: event.data[key] for key in keys}
 
 
 def meter_device(registry: dr.DeviceRegistry, serial: str) -> dr.DeviceEntry | None:
@@ -112,15 +133,19 @@ async def test_configuration_file_creates_meter_devices(
     assert complete.fault is not None
     assert complete.fault.code == 0
 
-    assert [event.data for event in applied] == [
+    assert [changes(event) for event in applied] == [
         {
             "config_entry_id": entry.entry_id,
+            "kind": "configuration_file",
+            "status": "applied",
             "file": "format_a.json",
             "added": ["26", "987", "1234"],
             "updated": [],
             "removed": [],
         }
     ]
+    # Counters at 0 without a time in a meter's first declaration: not read yet.
+    assert applied[0].data["not_read"] == ["26 T1", "26 T2"]
     assert updated == []  # New meters are "added", not "updated".
 
     gateway = device_registry.async_get_device(identifiers={(DOMAIN, GATEWAY_ID)})
@@ -142,8 +167,8 @@ async def test_configuration_file_creates_meter_devices(
         assert device.via_device_id == gateway.id
         assert device == snapshot(name=f"device-{device.serial_number}")
     assert states(hass) == {
-        ENERGY_T1: "0.0",
-        ENERGY_T2: "0.0",
+        ENERGY_T1: "unknown",
+        ENERGY_T2: "unknown",
         HUMIDITY: "0.0",
         TEMPERATURE: "0.0",
         WARM: "1.0",
@@ -162,7 +187,7 @@ async def test_meter_sensors(
     await snapshot_platform(
         hass,
         entity_registry,
-        snapshot.with_defaults(matcher=timestamp_states),
+        snapshot.with_defaults(matcher=outcome_times),
         with_meters.entry_id,
     )
 
@@ -185,9 +210,11 @@ async def test_updated_file_updates_the_readings(
         WARM: "135241.0",
         COLD: "458771.0",
     }
-    assert [event.data for event in applied] == [
+    assert [changes(event) for event in applied] == [
         {
             "config_entry_id": with_meters.entry_id,
+            "kind": "configuration_file",
+            "status": "applied",
             "file": "format_a_update.json",
             "added": [],
             "updated": ["26", "987", "1234"],
@@ -276,7 +303,7 @@ async def test_partial_file_keeps_the_other_meters(
     await download(hass, acs, with_meters, "partial.json", json.dumps(document).encode())
     assert states(hass) == {
         ENERGY_T1: "7.0",
-        ENERGY_T2: "0.0",
+        ENERGY_T2: "unknown",
         HUMIDITY: "0.0",
         TEMPERATURE: "0.0",
         WARM: "1.0",
@@ -330,7 +357,7 @@ async def test_the_acs_cannot_write_a_bad_reading(
     assert hass.states.get(HUMIDITY).state == "0.0"
 
 
-async def test_a_reading_without_a_value_is_unavailable(
+async def test_a_reading_without_a_value_is_unknown(
     hass: HomeAssistant, acs: LocalAcs, with_meters: MockConfigEntry
 ) -> None:
     entry = with_meters
@@ -338,7 +365,7 @@ async def test_a_reading_without_a_value_is_unavailable(
     task = acs.queue(SERIAL, rpc.set_parameter_values([(path, "", "xsd:string")]))
     await session(hass, acs, entry)
     assert (await task.result()).status == 0
-    assert hass.states.get(COLD).state == "unavailable"
+    assert hass.states.get(COLD).state == "unknown"
     assert hass.states.get(WARM).state == "1.0"
 
 
@@ -359,7 +386,7 @@ async def test_the_acs_reads_the_meters(
         found[f"{METERS}1.Reading.{row}.Name"]: found[f"{METERS}1.Reading.{row}.Value"]
         for row in (1, 2)
     }
-    assert readings == {"T1": "0", "T2": "0"}
+    assert readings == {"T1": "", "T2": ""}  # not read yet
 
 
 async def test_values_survive_a_restart(
@@ -619,7 +646,7 @@ async def test_the_acs_changes_a_meter_serial(
     device = device_registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_28")})
     assert device is not None
     assert hass.states.get(ENERGY_T1) is None
-    assert hass.states.get("sensor.pikketron_28_energy_t1").state == "0.0"
+    assert hass.states.get("sensor.pikketron_28_energy_t1").state == "unknown"
 
 
 async def test_the_acs_deletes_and_adds_meters(
@@ -656,8 +683,8 @@ async def test_the_acs_deletes_and_adds_meters(
     )
     await session(hass, acs, with_meters)
     assert (await setup.result()).status == 0
-    # A reading the ACS named but gave no value yet: unavailable, not 0.
-    assert hass.states.get("sensor.acme_555_cold_water").state == "unavailable"
+    # A reading the ACS named but gave no value yet: unknown, not 0.
+    assert hass.states.get("sensor.acme_555_cold_water").state == "unknown"
     value = acs.queue(SERIAL, rpc.set_parameter_values([(f"{reading}Value", "12", "xsd:string")]))
     await session(hass, acs, with_meters)
     assert (await value.result()).status == 0
@@ -675,7 +702,23 @@ OTHER_READINGS = json.dumps(
                 "export_T1": "2 MWh",
                 "total": 45,
                 "export_total": "2000 kWh",
+                "power": "1.2 kW",
+                "net_power": "-300 W",
+                "voltage_L1": "230.5 V",
+                "current_L2": "1.5 A",
+                "frequency": "50 Hz",
             },
+            {
+                "serial": "H1",
+                "vendor": "ACME",
+                "type": "heatMeter",
+                "energy": "1.2 MWh",
+                "volume": "3.5 m3",
+                "flow_temperature": 55,
+                "return_temperature": "40 °C",
+                "flow": "400 L/h",
+            },
+            {"serial": "GAS1", "vendor": "ACME", "type": "gasMeter", "volume": "1250 L"},
             {"serial": "G1", "vendor": "ACME", "type": "heatPump", "power": "230 W", "mode": "eco"},
         ]
     }
@@ -699,7 +742,7 @@ async def test_other_readings_become_sensors(
     await snapshot_platform(
         hass,
         entity_registry,
-        snapshot.with_defaults(matcher=timestamp_states),
+        snapshot.with_defaults(matcher=outcome_times),
         init_integration.entry_id,
     )
 

@@ -14,9 +14,17 @@ from .cwmp.datamodel import RootObject, Source
 from .cwmp.state import JsonFileStateStore, MemoryStateStore, StateStore
 from .cwmp.status import AgentStatus, SessionOutcome
 from .cwmp.wakeup import WakeUpState, WakeUpStatus
-from .meters.gateway import VENDOR_CONFIGURATION_FILE, MeterGateway, MeterUpdate
+from .meters.catalog import Presentation, presentation
+from .meters.gateway import (
+    VENDOR_CONFIGURATION_FILE,
+    MeterGateway,
+    MeterUpdate,
+    profile_file_type,
+)
 from .meters.model import MeterKind
+from .meters.outcome import Outcome
 from .meters.plan import ApplyResult
+from .meters.report import ConfigurationReport, ReportKind
 from .meters.table import MeterView
 from .version import VERSION
 
@@ -27,6 +35,7 @@ __all__ = [
     "AgentConfig",
     "AgentStatus",
     "ApplyResult",
+    "ConfigurationReport",
     "CpeAgent",
     "Gateway",
     "Identity",
@@ -36,6 +45,9 @@ __all__ = [
     "MeterKind",
     "MeterUpdate",
     "MeterView",
+    "Outcome",
+    "Presentation",
+    "ReportKind",
     "RootObject",
     "SessionOutcome",
     "Source",
@@ -45,4 +57,6 @@ __all__ = [
     "WakeUpStatus",
     "XmppAccount",
     "build_gateway",
+    "presentation",
+    "profile_file_type",
 ]

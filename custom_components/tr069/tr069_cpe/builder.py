@@ -18,8 +18,7 @@ from .cwmp.wakeup import (
     WakeUpMethod,
     XmppConnectionRequests,
 )
-from .meters.gateway import MeterGateway
-from .meters.table import meter_extension
+from .meters.gateway import MeterGateway, gateway_extension
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +34,9 @@ def build_gateway(config: AgentConfig, store: StateStore, **agent_options: Any) 
 
     ``agent_options`` go to :class:`CpeAgent` (observer, on_reboot, clock, rng).
     """
-    config = replace(config, extensions=(*config.extensions, *meter_extension(config.identity.oui)))
+    config = replace(
+        config, extensions=(*config.extensions, *gateway_extension(config.identity.oui))
+    )
     agent = CpeAgent(config, store, **agent_options)
     for method in wake_up_methods(config):
         agent.add_wake_up_method(method)

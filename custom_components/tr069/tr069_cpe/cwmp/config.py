@@ -126,6 +126,8 @@ class AgentConfig:
     timeout: float = 30.0
     user_agent: str = "tr069-home-assistant"
     cwmp_namespace: str = CWMP_1_0
+    time_zone: str = "UTC"
+    """IANA name of the gateway's local zone: configuration files' times without a zone."""
 
     def management_settings(self) -> dict[str, str | int | bool]:
         """Values the user sets: ManagementServer parameter names, or paths below the root.

@@ -229,3 +229,38 @@ def kind_display(kind: MeterKind) -> str:
     """How messages name a meter of this kind."""
     spec = KINDS.get(kind)
     return spec.display if spec is not None else "generic meter"
+
+
+@dataclass(frozen=True, slots=True)
+class Presentation:
+    """How a host shows a reading (Home Assistant's sensor description, in its words)."""
+
+    unit: str
+    device_class: str | None
+    state_class: str
+    translation_key: str | None
+    placeholders: dict[str, str]
+    icon: str | None
+    precision: int | None
+    counter: bool
+
+
+def presentation(kind: MeterKind, name: str) -> Presentation | None:
+    """How to show a canonical reading of a kind (None: generic, or not a reading)."""
+    spec = reading_spec(kind, name)
+    if spec is None:
+        return None
+    placeholders: dict[str, str] = {}
+    if spec.numbered and spec.placeholder is not None:
+        # "export_T{n}" named "export_T2" shows as "T2"; "voltage_L{n}" as "L1".
+        placeholders[spec.placeholder] = name.rsplit("_", 1)[-1]
+    return Presentation(
+        unit=spec.quantity.canonical,
+        device_class=spec.device_class,
+        state_class=spec.state_class,
+        translation_key=spec.translation_key,
+        placeholders=placeholders,
+        icon=spec.icon,
+        precision=spec.precision,
+        counter=spec.counter,
+    )

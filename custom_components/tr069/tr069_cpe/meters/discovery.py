@@ -75,7 +75,7 @@ def locate(tree: Tree, context: ReadContext) -> Found:
             f"(also {first.path or 'the top level'}); which one holds the meters is ambiguous"
         )
     (chosen,) = found
-    settings = _around(tree, chosen.steps, context)
+    settings = report_around(tree, chosen.steps, context)
     if chosen.single:
         return Found([(chosen.path, chosen.container, None)], settings)
     return Found(records(chosen.path, chosen.container), settings)
@@ -163,7 +163,7 @@ def _search(obj: dict[str, Tree], path: str, steps: tuple[str | int, ...]) -> li
     return found
 
 
-def _around(
+def report_around(
     tree: dict[str, Tree], steps: tuple[str | int, ...], context: ReadContext
 ) -> dict[str, tuple[str, Tree]]:
     """Report what lies beside the path to the meters; read partial/timestamp there."""

@@ -13,26 +13,62 @@ from collections.abc import Callable
 from dataclasses import dataclass
 import logging
 from pathlib import PurePosixPath
-from typing import Final
+from typing import Final, NoReturn
 from urllib.parse import urlsplit
+import zoneinfo
 
 from ..cwmp.agent import CpeAgent
-from ..cwmp.datamodel import Change, ChangeKind, ParameterNode, Source, Value
+from ..cwmp.datamodel import (
+    Change,
+    ChangeKind,
+    ObjectSpec,
+    ParameterNode,
+    ParameterSpec,
+    Source,
+    Value,
+)
 from ..cwmp.faults import CwmpFault, FaultCode
 from ..cwmp.transfers import Transfer
 from .catalog import reading_spec
+from .context import ReadOptions
 from .errors import ConfigurationFileError
 from .model import ConfigurationFile, MeterKind
+from .outcome import Outcomes, ProfileTable
 from .parse import parse_configuration
 from .plan import ApplyResult
+from .profile import ProfileError, parse_profile
+from .report import (
+    APPLIED,
+    ConfigurationReport,
+    ReportKind,
+    applied_report,
+    rejected_report,
+)
 from .serialize import serialize_configuration
-from .table import MeterTable, advance, canonical_unit, kind_of, parse_reading
+from .table import (
+    MeterTable,
+    advance,
+    canonical_unit,
+    kind_of,
+    meter_extension,
+    parse_reading,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
 VENDOR_CONFIGURATION_FILE: Final = "3 Vendor Configuration File"
 UPLOAD_CONFIGURATION_FILE: Final = "1 Vendor Configuration File"
 APPLY_SLICE: Final = 100
+
+
+def profile_file_type(oui: str) -> str:
+    """The vendor FileType of format profiles: ``X <OUI> Meter Format Profile``."""
+    return f"X {oui} Meter Format Profile"
+
+
+def gateway_extension(oui: str) -> tuple[ParameterSpec | ObjectSpec, ...]:
+    """Everything the meters add to the data model."""
+    return meter_extension(oui)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +81,7 @@ class MeterUpdate:
 
 
 type ChangeListener = Callable[[set[int], list[MeterUpdate]], None]
-type AppliedListener = Callable[[str, ApplyResult], None]
+type ReportListener = Callable[[ConfigurationReport], None]
 
 
 class MeterGateway:
@@ -53,15 +89,20 @@ class MeterGateway:
 
     def __init__(self, agent: CpeAgent) -> None:
         config = agent.config
-        self.table = MeterTable(agent.datamodel, config.root.value, config.identity.oui)
+        root, oui = config.root.value, config.identity.oui
+        self.table = MeterTable(agent.datamodel, root, oui)
+        self.outcomes = Outcomes(agent.datamodel, root, oui)
+        self.profiles = ProfileTable(agent.datamodel, root, oui)
+        self._options = ReadOptions(time_zone=zoneinfo.ZoneInfo(config.time_zone))
         self._lock = agent.datamodel_lock
         self._change_listeners: list[ChangeListener] = []
-        self._applied_listeners: list[AppliedListener] = []
+        self._report_listeners: list[ReportListener] = []
         self._dirty: set[int] = set()
         self._added: set[int] = set()
         self._updated: dict[str, Source] = {}
         self._flush_scheduled = False
         agent.transfers.download_handlers[VENDOR_CONFIGURATION_FILE] = self._apply_download
+        agent.transfers.download_handlers[profile_file_type(oui)] = self._install_download
         agent.transfers.upload_sources[UPLOAD_CONFIGURATION_FILE] = self._export_upload
         self._add_validators()
         agent.datamodel.subscribe(self._on_changes)
@@ -71,41 +112,114 @@ class MeterGateway:
         self._change_listeners.append(listener)
         return lambda: self._change_listeners.remove(listener)
 
-    def add_applied_listener(self, listener: AppliedListener) -> Callable[[], None]:
-        """Be told about every configuration file applied; returns an unsubscribe function."""
-        self._applied_listeners.append(listener)
-        return lambda: self._applied_listeners.remove(listener)
+    def add_report_listener(self, listener: ReportListener) -> Callable[[], None]:
+        """Be told the outcome of every configuration file and profile (applied or not)."""
+        self._report_listeners.append(listener)
+        return lambda: self._report_listeners.remove(listener)
 
     # ------------------------------------------------------------------ files
-    async def apply_file(self, data: bytes, filename: str) -> ApplyResult:
-        """Parse (off the event loop) and apply a configuration file, or change nothing."""
+    async def apply_file(self, data: bytes, filename: str) -> ConfigurationReport:
+        """Parse (off the event loop) and apply a configuration file, or change nothing.
+
+        The outcome is recorded in the same turn as the change (under the data-model
+        lock). A rejected file raises fault 9018 (file corrupted) with the reason.
+        """
+        profiles = self.profiles.enabled()
         try:
-            config = await asyncio.to_thread(parse_configuration, data, filename=filename)
-            result = await self._apply_in_slices(config)
-        except (ConfigurationFileError, ValueError) as err:
-            _LOGGER.warning("Configuration file %s rejected: %s", filename, err)
-            raise CwmpFault(FaultCode.FILE_CORRUPTED, str(err)) from err
+            config = await asyncio.to_thread(
+                parse_configuration,
+                data,
+                filename=filename,
+                options=self._options,
+                profiles=profiles,
+            )
+        except ConfigurationFileError as err:
+            await self._reject(filename, err)
+        async with self._lock:
+            try:
+                result = await self._apply_in_slices(config)
+            except ValueError as err:
+                self._reject_locked(filename, err)
+            report = applied_report(filename, config, result, self.table.now())
+            self.outcomes.record(report)
         _LOGGER.info(
-            "Configuration file %s applied: %d added, %d updated, %d removed",
+            "Configuration file %s applied: %d added, %d updated, %d removed; ignored: %s",
             filename,
             len(result.added),
             len(result.updated),
             len(result.removed),
+            ", ".join(config.ignored) or "nothing",
         )
-        for listener in list(self._applied_listeners):
-            listener(filename, result)
-        return result
+        self._tell(report)
+        return report
+
+    async def _reject(self, filename: str, err: Exception) -> NoReturn:
+        async with self._lock:
+            self._reject_locked(filename, err)
+
+    def _reject_locked(self, filename: str, err: Exception) -> NoReturn:
+        _LOGGER.warning("Configuration file %s rejected: %s", filename, err)
+        report = rejected_report(
+            ReportKind.CONFIGURATION_FILE, filename, str(err), self.table.now()
+        )
+        self.outcomes.record(report)
+        self._tell(report)
+        raise CwmpFault(FaultCode.FILE_CORRUPTED, str(err)) from err
+
+    async def install_profile(
+        self, data: bytes, filename: str, *, only_if_changed: bool = False
+    ) -> ConfigurationReport | None:
+        """Validate and keep a format profile; the report (None: already installed).
+
+        A bad profile changes nothing and is reported as rejected, with the reason.
+        """
+        try:
+            profile = await asyncio.to_thread(parse_profile, data)
+            if only_if_changed and self.profiles.installed(profile):
+                return None
+            async with self._lock:
+                self.profiles.install(profile)
+        except ProfileError as err:
+            _LOGGER.warning("Format profile %s rejected: %s", filename, err)
+            report = rejected_report(
+                ReportKind.FORMAT_PROFILE, filename, str(err), self.table.now()
+            )
+            await self._report(report)
+            return report
+        _LOGGER.info("Format profile %s (%s) installed", profile.name, filename)
+        report = ConfigurationReport(
+            kind=ReportKind.FORMAT_PROFILE,
+            file_name=filename,
+            status=APPLIED,
+            time=self.table.now(),
+            format=profile.source_format,
+            profile=profile.name,
+            profile_version=profile.version,
+        )
+        await self._report(report)
+        return report
+
+    async def _report(self, report: ConfigurationReport) -> None:
+        async with self._lock:
+            self.outcomes.record(report)
+        self._tell(report)
+
+    def _tell(self, report: ConfigurationReport) -> None:
+        for listener in list(self._report_listeners):
+            try:
+                listener(report)
+            except Exception:
+                _LOGGER.exception("A configuration report listener failed")
 
     async def _apply_in_slices(self, config: ConfigurationFile) -> ApplyResult:
-        """Apply a file, yielding to the event loop every APPLY_SLICE meters."""
-        async with self._lock:
-            steps = self.table.apply_steps(config)
-            count = 0
-            while (result := advance(steps)) is None:
-                count += 1
-                if count % APPLY_SLICE == 0:
-                    await asyncio.sleep(0)
-            return result
+        """Apply a file (the lock held), yielding to the event loop every APPLY_SLICE meters."""
+        steps = self.table.apply_steps(config)
+        count = 0
+        while (result := advance(steps)) is None:
+            count += 1
+            if count % APPLY_SLICE == 0:
+                await asyncio.sleep(0)
+        return result
 
     async def delete_meter(self, serial: str) -> bool:
         """Delete a meter (its device was removed); not in the middle of a file."""
@@ -113,8 +227,12 @@ class MeterGateway:
             return self.table.delete(serial)
 
     async def _apply_download(self, data: bytes, transfer: Transfer) -> None:
-        name = transfer.target_file_name or PurePosixPath(urlsplit(transfer.url).path).name
-        await self.apply_file(data, name or "configuration")
+        await self.apply_file(data, _file_name(transfer, "configuration"))
+
+    async def _install_download(self, data: bytes, transfer: Transfer) -> None:
+        report = await self.install_profile(data, _file_name(transfer, "profile"))
+        if report is not None and not report.applied:
+            raise CwmpFault(FaultCode.FILE_CORRUPTED, report.error or "bad format profile")
 
     async def _export_upload(self, transfer: Transfer) -> tuple[bytes, str]:
         """The meters as a configuration file that a Download accepts again."""
@@ -256,10 +374,16 @@ class MeterGateway:
         return value if isinstance(value, str) else ""
 
 
+def _file_name(transfer: Transfer, default: str) -> str:
+    return transfer.target_file_name or PurePosixPath(urlsplit(transfer.url).path).name or default
+
+
 __all__ = [
     "UPLOAD_CONFIGURATION_FILE",
     "VENDOR_CONFIGURATION_FILE",
     "MeterGateway",
     "MeterUpdate",
+    "gateway_extension",
     "kind_of",
+    "profile_file_type",
 ]

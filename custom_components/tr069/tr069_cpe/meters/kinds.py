@@ -375,7 +375,7 @@ HEAT: Final = KindSpec(
     display="heat meter",
     type_names=frozenset({"districtheating", "heating", "heatingmeter", "thermalenergy"}),
     type_prefixes=("heat",),
-    type_exclusions=("heatcost",),
+    type_exclusions=("heatcost", "heatpump"),
     readings=(
         _counter(
             "energy",

@@ -98,9 +98,12 @@ def load_builtin_formats() -> None:
 
 
 def registered_formats() -> tuple[ConfigurationFormat, ...]:
-    """All registered formats, built-in ones first."""
+    """All registered formats, built-in ones first (in BUILTIN_FORMATS order)."""
     load_builtin_formats()
-    return tuple(_formats)
+    order = [module.removesuffix("_format") for module in BUILTIN_FORMATS]
+    return tuple(
+        sorted(_formats, key=lambda f: order.index(f.name) if f.name in order else len(order))
+    )
 
 
 def find_format(data: bytes, filename: str | None = None) -> ConfigurationFormat:

@@ -25,6 +25,7 @@ from .catalog import classify_type, kinds_of, reading_spec
 from .errors import ConfigurationFileError
 from .limits import MAX_METERS, MAX_READINGS
 from .model import ConfigurationFile, Meter, MeterKind, Reading
+from .outcome import outcome_extension
 from .plan import ApplyResult, MeterChange, MeterPlanner
 from .values import canonical_value, generic_value
 
@@ -35,7 +36,7 @@ def meter_object_name(oui: str) -> str:
 
 
 def meter_extension(oui: str) -> tuple[ParameterSpec | ObjectSpec, ...]:
-    """Data-model definitions of the meters, to add to the root object."""
+    """Data-model definitions of the meters, the outcomes and the profiles, for the root."""
     name = meter_object_name(oui)
     text = ParamType.STRING
     reading = ObjectSpec(
@@ -69,7 +70,11 @@ def meter_extension(oui: str) -> tuple[ParameterSpec | ObjectSpec, ...]:
             reading,
         ),
     )
-    return (ParameterSpec(name=f"{name}NumberOfEntries", type=ParamType.UNSIGNED_INT), meter)
+    return (
+        ParameterSpec(name=f"{name}NumberOfEntries", type=ParamType.UNSIGNED_INT),
+        meter,
+        *outcome_extension(oui),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +230,9 @@ class MeterTable:
         meters = []
         for view in self.views().values():
             readings = tuple(
-                Reading(name, reading.value, reading.unit, reading.last_update)
+                Reading(name, value, reading.unit, reading.last_update)
                 for name, reading in view.readings.items()
-                if reading.value is not None
+                if (value := _exported(view.kind, name, reading.value)) is not None
             )
             if view.serial and readings:
                 meters.append(
@@ -297,3 +302,11 @@ class MeterTable:
     def text(self, path: str) -> str:
         """A text parameter's value ("" if absent)."""
         return self._text(path)
+
+
+def _exported(kind: MeterKind, name: str, value: float | str | None) -> float | str | None:
+    """A reading as a file gives it again: a counter not read yet is 0 without a time."""
+    if value is None:
+        spec = reading_spec(kind, name)
+        return 0.0 if spec is not None and spec.counter else None
+    return value

@@ -102,8 +102,9 @@ def list_items(value: str) -> list[str]:
 class ObjectSpec:
     """An object definition; ``multi_instance`` objects form a table of instances.
 
-    For a table, ``writable`` means the ACS may add and delete instances, and
-    ``count_parameter`` names the ``…NumberOfEntries`` parameter of the parent.
+    For a table, ``writable`` means the ACS may add and delete instances (only delete
+    them when ``acs_can_add`` is False: instances the CPE creates from what it receives),
+    and ``count_parameter`` names the ``…NumberOfEntries`` parameter of the parent.
     """
 
     name: str
@@ -112,3 +113,4 @@ class ObjectSpec:
     writable: bool = False
     max_entries: int | None = None
     count_parameter: str | None = None
+    acs_can_add: bool = True

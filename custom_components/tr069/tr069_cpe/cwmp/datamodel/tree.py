@@ -140,7 +140,7 @@ def is_writable(node: Node) -> bool:
     if isinstance(node, ParameterNode):
         return node.spec.writable
     if isinstance(node, TableNode):
-        return node.spec.writable
+        return node.spec.writable and node.spec.acs_can_add
     return node.instance is not None and node.spec.writable
 
 
@@ -441,7 +441,7 @@ class DataModel:
     ) -> ObjectNode:
         """Create an instance; its number is never reused, even after deletion."""
         table = self.table(table_path)
-        if source is Source.ACS and not table.spec.writable:
+        if source is Source.ACS and not (table.spec.writable and table.spec.acs_can_add):
             raise CwmpFault(FaultCode.REQUEST_DENIED, f"{table_path} does not accept AddObject")
         limit = table.spec.max_entries
         if limit is not None and len(table.instances) >= limit:

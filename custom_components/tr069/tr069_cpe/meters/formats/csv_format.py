@@ -15,6 +15,7 @@ A unit in brackets or parentheses after a header applies to the column's values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import csv
 from dataclasses import dataclass
 import io
@@ -209,12 +210,12 @@ def _long_records(
     id_columns: list[str],
     context: ReadContext,
 ) -> list[MeterRecord]:
-    """One row per reading: rows grouped by serial into meter records."""
-    fields = [
-        column
+    """One row per reading, with the built-in column names."""
+    fields = {
+        column: _field(column)
         for column, role in roles.items()
         if role in _METER_FIELDS and column not in id_columns
-    ]
+    }
     per_reading = {value_column: "value"} | {
         column: role
         for column in table.header
@@ -224,6 +225,29 @@ def _long_records(
         if column not in fields and column not in per_reading:
             context.ignore(f'{row_path(0)}["{column}"]')
     serial_column = next(column for column in fields if roles[column] in keys.SERIAL_KEYS)
+    per_row = [column for column in fields if roles[column] in keys.TIMESTAMP_KEYS]
+    return group_rows(
+        table,
+        serial_column,
+        fields,
+        lambda cells: {key: cells[c] for c, key in per_reading.items() if cells[c]},
+        per_row=per_row,
+    )
+
+
+def group_rows(
+    table: Table,
+    serial_column: str,
+    fields: dict[str, str],
+    reading_of: Callable[[dict[str, str]], dict[str, Tree]],
+    *,
+    per_row: list[str],
+) -> list[MeterRecord]:
+    """Rows grouped by serial into meter records (``fields``: column → record key).
+
+    The rows of a meter must agree on every field but those in ``per_row``; each row
+    gives one reading record (``reading_of``), kept under its line.
+    """
     meters: dict[str, tuple[int, dict[str, Tree]]] = {}
     for number, row in table.rows:
         cells = dict(zip(table.header, row, strict=True))
@@ -231,35 +255,20 @@ def _long_records(
         if entry is None:
             if len(meters) >= MAX_METERS:
                 raise ConfigurationFileError(f"more than {MAX_METERS} meters")
-            record: dict[str, Tree] = {_field(column): cells[column] for column in fields}
+            record: dict[str, Tree] = {key: cells[column] for column, key in fields.items()}
             record["readings"] = {}
             entry = meters[cells[serial_column]] = (number, record)
-        _same_fields(number, entry, cells, fields, roles)
-        readings = entry[1]["readings"]
+        first, record = entry
+        for column, key in fields.items():
+            if column not in per_row and cells[column] != record.get(key):
+                raise ConfigurationFileError(
+                    f'line {number}: column["{column}"]: {quote(cells[column])} differs from '
+                    f"{quote(str(record.get(key)))} on line {first} of the same meter"
+                )
+        readings = record["readings"]
         assert isinstance(readings, dict)
-        readings[f"line {number}"] = {
-            key: cells[column] for column, key in per_reading.items() if cells[column]
-        }
+        readings[f"line {number}"] = reading_of(cells)
     return [MeterRecord(f"line {number}", record) for number, record in meters.values()]
-
-
-def _same_fields(
-    number: int,
-    entry: tuple[int, dict[str, Tree]],
-    cells: dict[str, str],
-    fields: list[str],
-    roles: dict[str, str],
-) -> None:
-    """The rows of one meter must agree on its vendor, type, name (not on the time)."""
-    first, record = entry
-    for column in fields:
-        if roles[column] in keys.TIMESTAMP_KEYS:
-            continue
-        if cells[column] != record.get(_field(column)):
-            raise ConfigurationFileError(
-                f'line {number}: column["{column}"]: {quote(cells[column])} differs from '
-                f"{quote(str(record.get(_field(column))))} on line {first} of the same meter"
-            )
 
 
 def _field(column: str) -> str:

@@ -92,6 +92,11 @@ def parse_json_tree(data: bytes) -> object:
     return _load(decode_utf8(data))
 
 
+def load_text(text: str, line: int = 1) -> object:
+    """A JSON text as a tree (checked like a whole file)."""
+    return _load(text, line)
+
+
 def _load(text: str, line: int = 1) -> object:
     check_structure(text)
     try:
@@ -152,11 +157,12 @@ def is_json_lines(text: str, filename: str | None) -> bool:
 def _parse(data: bytes, filename: str | None, context: ReadContext) -> ConfigurationFile:
     text = decode_utf8(data)
     if is_json_lines(text, filename):
-        return _parse_lines(text, context)
+        return build_lines(load_lines(text), context)
     return configuration_from_tree(_load(text), format_name=NAME, context=context)
 
 
-def _parse_lines(text: str, context: ReadContext) -> ConfigurationFile:
+def load_lines(text: str) -> list[MeterRecord]:
+    """The records of JSON lines, one per non-blank line (paths ``[0]``, ``[1]`` …)."""
     records: list[MeterRecord] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -172,10 +178,22 @@ def _parse_lines(text: str, context: ReadContext) -> ConfigurationFile:
         records.append(MeterRecord(item("", len(records)), record, line=number))
     if not records:
         raise ConfigurationFileError("the file is empty")
+    return records
+
+
+def build_lines(
+    records: list[MeterRecord], context: ReadContext, profile: str | None = None
+) -> ConfigurationFile:
+    """Validate JSON-lines records; errors name the line."""
     lines = {record.path: record.line for record in records}
     try:
         return build_configuration(
-            records, partial=False, format_name=LINES_NAME, context=context, latest_wins=True
+            records,
+            partial=False,
+            format_name=LINES_NAME,
+            context=context,
+            latest_wins=True,
+            profile=profile,
         )
     except ConfigurationFileError as err:
         message = str(err)

@@ -237,6 +237,13 @@ def _meter_list_root(tag: str, tree: Tree) -> Tree:
     return tree
 
 
+def load_tree(data: bytes) -> tuple[Tree, _TreeMaker]:
+    """An XML file as the tree JSON would give, and what locates its errors."""
+    root = parse_xml_tree(data)
+    maker = _TreeMaker()
+    return maker.value(root, ""), maker
+
+
 def _parse(data: bytes, filename: str | None, context: ReadContext) -> ConfigurationFile:
     del filename
     root = parse_xml_tree(data)
