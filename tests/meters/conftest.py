@@ -41,3 +41,7 @@ def read_file() -> Callable[[str], bytes]:
         return (FILES / name).read_bytes()
 
     return read
+
+
+# The core tests' local ACS and agents, for the meters' end-to-end tests.
+from tests.cwmp.conftest import _loopback, acs, cpe  # noqa: E402, F401

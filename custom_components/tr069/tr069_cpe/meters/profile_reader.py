@@ -100,7 +100,11 @@ def read_with_profile(
     reader = _Reader(profile, context)
     source = profile.source_format
     if source == "csv":
-        return reader.build(reader.from_table(decode_utf8(data)), {}, "csv")
+        line_of: dict[str, int] = {}
+        try:
+            return reader.build(reader.from_table(decode_utf8(data), line_of), {}, "csv")
+        except ConfigurationFileError as err:
+            raise csv_format.on_its_line(err, line_of) from None
     if source == "jsonl":
         lines = json_format.load_lines(decode_utf8(data))
         meter_records = [
@@ -255,7 +259,7 @@ class _Reader:
                 )
 
     # ------------------------------------------------------------------ CSV
-    def from_table(self, text: str) -> list[MeterRecord]:
+    def from_table(self, text: str, lines: dict[str, int]) -> list[MeterRecord]:
         profile = self.profile
         table = csv_format.read_table(text, profile.delimiter)
         missing = [c for c in profile.fields.values() if c not in table.header]
@@ -273,9 +277,9 @@ class _Reader:
                     self.standard(path, dict(zip(table.header, row, strict=True)))
                 ]
             ]
-        return self._grouped(table)
+        return self._grouped(table, lines)
 
-    def _grouped(self, table: csv_format.Table) -> list[MeterRecord]:
+    def _grouped(self, table: csv_format.Table, lines: dict[str, int]) -> list[MeterRecord]:
         profile = self.profile
         fields = {column: role for role, column in profile.fields.items()}
         used = set(fields) | {c for parts in profile.reading.values() for c in parts}
@@ -288,6 +292,7 @@ class _Reader:
             fields,
             lambda cells: self._reading_record("", dict(cells), report=False),
             per_row=[column for column, role in fields.items() if role == "timestamp"],
+            lines=lines,
         )
         standard = []
         for record in grouped:

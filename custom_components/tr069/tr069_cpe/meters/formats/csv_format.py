@@ -85,7 +85,10 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
     header_line = next((line for line in lines if line.strip()), "")
     candidates = [delimiter] if delimiter else list(DELIMITERS)
     chosen = max(candidates, key=lambda candidate: len(_split(header_line, candidate)))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen, strict=True))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen, strict=True))
+    except csv.Error as err:
+        raise ConfigurationFileError(f"invalid CSV: {err}") from None
     table: list[tuple[int, list[str]]] = []
     for number, row in enumerate(rows, start=1):
         if any(cell.strip() for cell in row):
@@ -133,10 +136,7 @@ def row_path(number: int) -> str:
 
 def _parse(data: bytes, filename: str | None, context: ReadContext) -> ConfigurationFile:
     del filename
-    try:
-        table = read_table(decode_utf8(data))
-    except csv.Error as err:
-        raise ConfigurationFileError(f"invalid CSV: {err}") from None
+    table = read_table(decode_utf8(data))
     if table.delimiter == ";" and context.options.numbers == NumberStyle():
         options = context.options
         context.options = ReadOptions(
@@ -166,11 +166,17 @@ def configuration_from_table(
     id_columns = [
         column for column, role in roles.items() if role in _ID_COLUMNS and column != value_column
     ]
+    lines: dict[str, int] = {}
     if value_column is not None and id_columns:
-        records = _long_records(table, roles, value_column, id_columns, context)
+        records = _long_records(
+            table, roles, value_column, id_columns, context=context, lines=lines
+        )
     else:
         records = [_wide_record(number, row, table.header) for number, row in table.rows]
-    return build_configuration(records, partial=False, format_name=format_name, context=context)
+    try:
+        return build_configuration(records, partial=False, format_name=format_name, context=context)
+    except ConfigurationFileError as err:
+        raise on_its_line(err, lines) from None
 
 
 def _wide_record(number: int, row: list[str], header: list[str]) -> MeterRecord:
@@ -208,7 +214,9 @@ def _long_records(
     roles: dict[str, str],
     value_column: str,
     id_columns: list[str],
+    *,
     context: ReadContext,
+    lines: dict[str, int],
 ) -> list[MeterRecord]:
     """One row per reading, with the built-in column names."""
     fields = {
@@ -232,6 +240,7 @@ def _long_records(
         fields,
         lambda cells: {key: cells[c] for c, key in per_reading.items() if cells[c]},
         per_row=per_row,
+        lines=lines,
     )
 
 
@@ -242,33 +251,49 @@ def group_rows(
     reading_of: Callable[[dict[str, str]], dict[str, Tree]],
     *,
     per_row: list[str],
+    lines: dict[str, int],
 ) -> list[MeterRecord]:
     """Rows grouped by serial into meter records (``fields``: column → record key).
 
     The rows of a meter must agree on every field but those in ``per_row``; each row
-    gives one reading record (``reading_of``), kept under its line.
+    gives one reading record (``reading_of``); ``lines`` learns each reading's line.
     """
-    meters: dict[str, tuple[int, dict[str, Tree]]] = {}
+    meters: dict[str, tuple[int, dict[str, Tree], list[Tree]]] = {}
     for number, row in table.rows:
         cells = dict(zip(table.header, row, strict=True))
         entry = meters.get(cells[serial_column])
         if entry is None:
             if len(meters) >= MAX_METERS:
                 raise ConfigurationFileError(f"more than {MAX_METERS} meters")
-            record: dict[str, Tree] = {key: cells[column] for column, key in fields.items()}
-            record["readings"] = {}
-            entry = meters[cells[serial_column]] = (number, record)
-        first, record = entry
+            record: dict[str, Tree] = {
+                key: cells[column] for column, key in fields.items() if cells[column]
+            }
+            entry = meters[cells[serial_column]] = (number, record, [])
+        first, record, readings = entry
         for column, key in fields.items():
-            if column not in per_row and cells[column] != record.get(key):
+            if column not in per_row and cells[column] != record.get(key, ""):
                 raise ConfigurationFileError(
                     f'line {number}: column["{column}"]: {quote(cells[column])} differs from '
-                    f"{quote(str(record.get(key)))} on line {first} of the same meter"
+                    f"{quote(str(record.get(key, '')))} on line {first} of the same meter"
                 )
-        readings = record["readings"]
-        assert isinstance(readings, dict)
-        readings[f"line {number}"] = reading_of(cells)
-    return [MeterRecord(f"line {number}", record) for number, record in meters.values()]
+        readings.append(reading_of(cells))
+        lines[f"line {first}.readings[{len(readings) - 1}]"] = number
+    return [
+        MeterRecord(f"line {number}", record | {"readings": readings})
+        for number, record, readings in meters.values()
+    ]
+
+
+_READING_PATH: Final = re.compile(r"line \d+\.readings\[\d+\]")
+
+
+def on_its_line(err: ConfigurationFileError, lines: dict[str, int]) -> ConfigurationFileError:
+    """An error about a reading of a grouped meter, named by the reading's own line."""
+    message = str(err)
+    match = _READING_PATH.match(message)
+    if match is None or match.group() not in lines:
+        return err
+    return ConfigurationFileError(f"line {lines[match.group()]}{message[match.end() :]}")
 
 
 def _field(column: str) -> str:
