@@ -11,20 +11,32 @@ from typing import Final
 from .console import DemoError, say
 from .ha_api import HomeAssistantApi
 
-type Expected = dict[str, dict[str, tuple[float, str]]]
+type Expected = dict[str, dict[str, tuple[float | None, str]]]
+"""Meter serial → reading → (value, unit in Home Assistant); None: unknown."""
 
-# Meter serial → reading → (value, unit in Home Assistant), for demo/files/meters.json...
-FIRST_VALUES: Final[Expected] = {
-    "26": {"T1": (0, "kWh"), "T2": (0, "kWh")},
-    "987": {"humidity": (0, "%"), "temperature": (0, "°C")},
-    "1234": {"warm": (1, "L"), "cold": (1, "L")},
-}
-# ...and for demo/files/meters_update.json.
+# demo/files/meters_update.json: the real readings.
 UPDATED_VALUES: Final[Expected] = {
     "26": {"T1": (53, "kWh"), "T2": (41, "kWh")},
     "987": {"humidity": (43, "%"), "temperature": (25.5, "°C")},
     "1234": {"warm": (135241, "L"), "cold": (458771, "L")},
 }
+
+
+def first_values(*, again: bool) -> Expected:
+    """What demo/files/meters.json shows: its counters at 0 are "not read yet".
+
+    The first time they are unknown, so the real readings that follow are a baseline,
+    not consumption. When the demo runs again on its state, the counters keep the
+    readings they have (a file never lowers a counter). Temperature and humidity are
+    measurements: the file's 0 is shown.
+    """
+    return {
+        "26": dict.fromkeys(("T1", "T2"), (None, "kWh")) if not again else UPDATED_VALUES["26"],
+        "987": {"humidity": (0, "%"), "temperature": (0, "°C")},
+        "1234": dict.fromkeys(("warm", "cold"), (None, "L"))
+        if not again
+        else UPDATED_VALUES["1234"],
+    }
 
 
 @dataclass(slots=True)
@@ -35,8 +47,10 @@ class Reading:
     state: str
     unit: str
 
-    def matches(self, value: float, unit: str) -> bool:
-        """Whether the sensor shows this value in this unit."""
+    def matches(self, value: float | None, unit: str) -> bool:
+        """Whether the sensor shows this value (None: unknown) in this unit."""
+        if value is None:
+            return self.state == "unknown" and self.unit == unit
         try:
             shown = float(self.state)
         except ValueError:
@@ -97,9 +111,10 @@ def differences(meters: dict[str, Meter], expected: Expected) -> list[str]:
             if reading is None:
                 problems.append(f"meter {serial}: no {name} sensor")
             elif not reading.matches(value, unit):
+                shown = "unknown" if value is None else f"{value:g}"
                 problems.append(
                     f"meter {serial}: {name} is {reading.state} {reading.unit}, "
-                    f"expected {value:g} {unit}"
+                    f"expected {shown} {unit}"
                 )
     return problems
 

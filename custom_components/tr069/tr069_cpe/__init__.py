@@ -24,6 +24,7 @@ from .meters.gateway import (
 from .meters.model import MeterKind
 from .meters.outcome import Outcome
 from .meters.plan import ApplyResult
+from .meters.profile_folder import install_profiles, read_profile_folder
 from .meters.report import ConfigurationReport, ReportKind
 from .meters.table import MeterView
 from .version import VERSION
@@ -57,6 +58,8 @@ __all__ = [
     "WakeUpStatus",
     "XmppAccount",
     "build_gateway",
+    "install_profiles",
     "presentation",
     "profile_file_type",
+    "read_profile_folder",
 ]

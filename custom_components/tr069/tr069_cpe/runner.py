@@ -10,7 +10,7 @@ The same agent as in Home Assistant, with its state in a JSON file::
                 [--cr-port N] [--cr-host H] [--cr-rate R] [--soap-log DIR] [--once]
                 [--udp-port N] [--stun-server HOST[:PORT]]
                 [--xmpp-jid JID --xmpp-server HOST[:PORT] --xmpp-allow JID ...]
-                [--fleet N]
+                [--fleet N] [--profiles DIR] [--time-zone ZONE]
 
 Credentials come from the environment so that they never show in a process list:
 ``TR069_ACS_USERNAME``/``TR069_ACS_PASSWORD`` towards the ACS,
@@ -33,14 +33,16 @@ from pathlib import Path
 import re
 import signal
 import sys
+import zoneinfo
 
-from .builder import build_gateway
+from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
 from .cwmp.config import AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject
 from .cwmp.state import JsonFileStateStore
 from .cwmp.wakeup import RateLimit
 from .fleet import run_fleet
+from .meters.profile_folder import install_profiles, read_profile_folder
 from .version import VERSION
 
 _LOGGER = logging.getLogger(__name__)
@@ -84,7 +86,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="run N gateways in this process (serials SERIAL-1..N, ports from --cr-port up)",
     )
+    parser.add_argument(
+        "--profiles", type=Path, help="install the format profiles (*.json) of this folder"
+    )
+    parser.add_argument(
+        "--time-zone",
+        default=system_time_zone(),
+        help="zone of configuration files' times written without one (default: the system's)",
+    )
     return parser.parse_args(argv)
+
+
+def system_time_zone() -> str:
+    """The system's IANA time zone ($TZ, /etc/timezone or /etc/localtime), else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    with contextlib.suppress(OSError):
+        link = str(Path("/etc/localtime").resolve())
+        candidates.append(link.partition("zoneinfo/")[2])
+    for name in candidates:
+        if name and name in zoneinfo.available_timezones():
+            return name
+    return "UTC"
 
 
 class SoapLog:
@@ -113,6 +137,11 @@ class SoapLog:
 
 def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
     """The agent for the command line, with the meters of configuration files."""
+    return build_runner_gateway(args, observer).agent
+
+
+def build_runner_gateway(args: argparse.Namespace, observer: SoapLog | None) -> Gateway:
+    """The gateway (agent and meters) for the command line."""
     config = AgentConfig(
         identity=Identity(
             manufacturer="Home Assistant",
@@ -136,9 +165,10 @@ def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:
         xmpp=_xmpp_account(args),
         stun=_stun_settings(args.stun_server),
         user_agent=f"tr069-headless/{VERSION}",
+        time_zone=args.time_zone,
     )
     store = JsonFileStateStore(args.state_dir / "state.json")
-    return build_gateway(config, store, observer=observer).agent
+    return build_gateway(config, store, observer=observer)
 
 
 def _host_port(text: str, default_port: int) -> tuple[str, int]:
@@ -186,7 +216,8 @@ async def run(args: argparse.Namespace) -> int:
     soap_log = SoapLog(args.soap_log) if args.soap_log else None
     try:
         while True:
-            agent = build_agent(args, soap_log)
+            gateway = build_runner_gateway(args, soap_log)
+            agent = gateway.agent
             try:
                 await agent.setup()
             except OSError as err:
@@ -194,6 +225,9 @@ async def run(args: argparse.Namespace) -> int:
                 message = "Cannot listen for Connection Requests on port %s: %s"
                 _LOGGER.error(message, args.cr_port, err)  # noqa: TRY400 - expected, no trace
                 return 2
+            if args.profiles is not None:
+                files = await asyncio.to_thread(read_profile_folder, args.profiles)
+                await install_profiles(gateway.meters, files, "profiles")
             try:
                 if args.once:
                     return await _one_session(agent)
