@@ -1,8 +1,9 @@
 """Vendor Configuration Files: the meters behind the gateway and their readings.
 
 Pure Python, no Home Assistant imports.  ``parse_configuration(data)`` turns a file
-(JSON or XML, see FORMATS.md) into a validated :class:`ConfigurationFile` or raises
-:class:`ConfigurationFileError`; ``serialize_configuration(meters)`` writes meters back.
+(JSON, JSON lines, XML or CSV; with a format profile if need be; see FORMATS.md) into a
+validated :class:`ConfigurationFile` or raises :class:`ConfigurationFileError`;
+``serialize_configuration(meters)`` writes meters back.
 """
 
 from __future__ import annotations
