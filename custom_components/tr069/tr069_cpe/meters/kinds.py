@@ -32,6 +32,7 @@ from .units import (
 )
 
 TOTAL_INCREASING: Final = "total_increasing"
+TOTAL: Final = "total"
 MEASUREMENT: Final = "measurement"
 
 
@@ -126,6 +127,20 @@ def _phase(
         numbers=_PHASES,
         placeholder="phase",
         translation_key=f"{name}_phase",
+        **details,  # type: ignore[arg-type]
+    )
+
+
+def _billing(name: str, quantity: Quantity, device_class: str, **details: object) -> ReadingSpec:
+    """The index a meter stored on its billing (target) date: a total, not a counter."""
+    return ReadingSpec(
+        name=name,
+        quantity=quantity,
+        minimum=_ZERO,
+        device_class=device_class,
+        state_class=TOTAL,
+        translation_key="target",
+        icon="mdi:calendar-check",
         **details,  # type: ignore[arg-type]
     )
 
@@ -318,6 +333,7 @@ WATER: Final = KindSpec(
             translation_key="water_cold",
         ),
         _temperature("flow_temperature", translation_key="flow_temperature"),
+        _billing("target", LITRES, "water", aliases=("targetvolume", "billingvolume")),
     ),
     variants={"warm": ("hot", "warm"), "cold": ("cold",)},
     plain_volume=frozenset(
@@ -424,6 +440,13 @@ HEAT: Final = KindSpec(
             obis=(ObisTemplate(6, 11, 0),),
             translation_key="return_temperature",
         ),
+        _billing(
+            "target_energy",
+            ENERGY,
+            "energy",
+            aliases=("dueenergyconsumption", "billingenergy"),
+            precision=3,
+        ),
     ),
 )
 
@@ -451,6 +474,9 @@ GAS: Final = KindSpec(
             device_class="volume_flow_rate",
             translation_key="flow",
             precision=3,
+        ),
+        _billing(
+            "target", CUBIC_METRES, "gas", aliases=("targetvolume", "billingvolume"), precision=3
         ),
     ),
     plain_volume=frozenset({"total", "consumption", "index", "counter", "reading", "value"}),
