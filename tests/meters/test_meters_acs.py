@@ -126,3 +126,9 @@ async def test_the_acs_disables_a_profile(acs: LocalAcs, cpe: HarnessFactory) ->
     )
     complete, _ = await send(acs, harness, "acme-data.json", envelope, CONFIG)
     assert complete.fault.code == 0
+    # Profiles are kept across a restart.
+    await harness.restart()
+    await (await acs.wait_for_inform(serial=SERIAL, event="1 BOOT")).session.wait_ended()
+    assert harness.agent.datamodel.value(f"{PROFILES}1.Name") == "acme-envelope"
+    complete, _ = await send(acs, harness, "acme-data.json", envelope, CONFIG)
+    assert complete.fault.code == 0

@@ -127,6 +127,11 @@ def outcome_extension(oui: str) -> tuple[ParameterSpec | ObjectSpec, ...]:
     )
 
 
+def _shortened(text: str, limit: int) -> str:
+    """A text that fits, marked when it had to be shortened."""
+    return text if len(text) <= limit else text[: limit - 2] + " …"
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """The last outcome as the data model holds it (for Home Assistant's entity)."""
@@ -154,10 +159,10 @@ class Outcomes:
             base, values = self.file_path, self._file_values(report)
         status = "Applied" if report.applied else "Rejected"
         common: dict[str, Value] = {
-            "FileName": report.file_name[:256],
+            "FileName": _shortened(report.file_name, 256),
             "Status": status,
             "Time": report.time,
-            "Error": bounded([report.error] if report.error else [], LIST_LENGTH),
+            "Error": _shortened(report.error or "", LIST_LENGTH),
         }
         self.datamodel.set_many_local(
             {f"{base}{name}": value for name, value in {**values, **common}.items()}
@@ -179,10 +184,7 @@ class Outcomes:
 
     @staticmethod
     def _profile_values(report: ConfigurationReport) -> dict[str, Value]:
-        return {
-            "Name": (report.profile or "")[:64],
-            "Version": (report.profile_version or "")[:32],
-        }
+        return {"Name": report.profile or "", "Version": report.profile_version or ""}
 
     def last(self, kind: ReportKind) -> Outcome:
         """The last outcome of a kind of file (status "None" before the first)."""

@@ -20,7 +20,7 @@ from .catalog import reading_spec
 from .model import ConfigurationFile, Meter, Reading
 
 if TYPE_CHECKING:
-    from .table import MeterTable, MeterView
+    from .table import MeterTable, MeterView, ReadingView
 
 _ALIAS_PREFIX: Final = "cpe-"
 
@@ -188,9 +188,9 @@ class MeterPlanner:
         meter: Meter,
         reading: Reading,
         row: str | None,
-        known: object,
+        known: ReadingView | None,
     ) -> None:
-        current = getattr(known, "value", None)
+        current = None if known is None else known.value
         spec = reading_spec(meter.kind, reading.name)
         if (
             spec is not None

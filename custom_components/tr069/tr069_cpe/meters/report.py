@@ -7,7 +7,7 @@ and the gateway's diagnostic entity (for the user), and into the log.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
@@ -51,7 +51,6 @@ class ConfigurationReport:
     time_zone: str | None = None
     """The zone times without one were read in (None: there were none)."""
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def applied(self) -> bool:
