@@ -36,7 +36,7 @@ class Behaviour:
 class ServiceUnavailable(Behaviour):
     """HTTP 503 with ``Retry-After`` (omitted when None) and ``Connection: close``."""
 
-    retry_after: int | None = 60
+    retry_after: int | str | None = 60
 
 
 @dataclass(frozen=True)

@@ -280,22 +280,11 @@ def convert(el: Element) -> Any:
         return [convert(c) for c in kids]
     if not kids:
         return _leaf(name, _text(el))
-    result: dict[str, Any] = {}
+    grouped: dict[str, list[Any]] = {}
     for c in kids:
-        key = _local(c)
-        if key in result:
-            previous = result[key]
-            result[key] = (
-                [*previous, convert(c)]
-                if isinstance(previous, list)
-                else [
-                    previous,
-                    convert(c),
-                ]
-            )
-        else:
-            result[key] = convert(c)
-    return result
+        grouped.setdefault(_local(c), []).append(convert(c))
+    # A repeated element becomes a list (built once: a hostile message repeats one 250,000 times).
+    return {key: items[0] if len(items) == 1 else items for key, items in grouped.items()}
 
 
 def _parse_fault(fault_el: Element) -> CpeFault:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .limits import MAX_ACS_METHOD_LENGTH, MAX_ACS_METHODS
 from .soap import Envelope, array
 from .xml import children, escape, text_of
 
@@ -45,7 +46,8 @@ def get_rpc_methods_body(namespace: str) -> str:
 def methods_of(response: Envelope) -> list[str]:
     """The ACS's method names from its GetRPCMethodsResponse."""
     container = response.body.get("MethodList") if isinstance(response.body, dict) else None
-    return [text_of(item).strip() for item in children(container, "string")]
+    names = (text_of(item).strip() for item in children(container, "string"))
+    return [name for name in names if len(name) <= MAX_ACS_METHOD_LENGTH][:MAX_ACS_METHODS]
 
 
 class CpeRequests:

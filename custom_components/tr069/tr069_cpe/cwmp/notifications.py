@@ -27,6 +27,7 @@ from .datamodel import (
     announces_changes,
 )
 from .faults import CwmpFault, FaultCode
+from .limits import MAX_ANSWER_ITEMS
 
 OFF: Final = 0
 PASSIVE: Final = 1
@@ -78,6 +79,11 @@ class Notifications:
         planned: list[tuple[ParameterNode, AttributeChange]] = []
         for change in changes:
             planned.extend(self._check(change))
+            if len(planned) > MAX_ANSWER_ITEMS:
+                raise CwmpFault(
+                    FaultCode.RESOURCES_EXCEEDED,
+                    f"the request names more than {MAX_ANSWER_ITEMS} parameters",
+                )
         for node, change in planned:
             if change.notification is not None:
                 self._store_notification(node, change.notification)

@@ -21,6 +21,7 @@ from .config import AgentConfig
 from .cpe_requests import CpeRequests, DownloadRequest, get_rpc_methods_body, methods_of
 from .datamodel import ParameterNode
 from .events import Event, EventCode, EventQueue
+from .limits import MAX_RETRY_WAIT
 from .management_server import ManagementServer
 from .notifications import Notifications
 from .retry import retry_wait
@@ -314,6 +315,8 @@ class SessionPlanner:
         )
         if error.retry_after is not None:
             wait = max(wait, error.retry_after)
+        # The ACS sets the retry parameters (up to 65535 s x 65.535^10): keep it a date.
+        wait = min(wait, MAX_RETRY_WAIT)
         retry_at = self._clock() + wait
         self._timers.retry_at = retry_at
         # One warning when the ACS becomes unreachable; the retries that follow are quiet.

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 import math
 from typing import Any
 
+from .faults import CwmpFault, FaultCode
+from .limits import MAX_SCHEDULED_INFORMS
+
 
 @dataclass(frozen=True, slots=True)
 class ScheduledInform:
@@ -25,7 +28,12 @@ class ScheduledInforms:
         return len(self._items)
 
     def add(self, due: float, command_key: str) -> None:
-        """Schedule one more Inform."""
+        """Schedule one more Inform; fault 9004 when MAX_SCHEDULED_INFORMS are pending."""
+        if len(self._items) >= MAX_SCHEDULED_INFORMS:
+            raise CwmpFault(
+                FaultCode.RESOURCES_EXCEEDED,
+                f"{MAX_SCHEDULED_INFORMS} ScheduleInforms are pending",
+            )
         self._items.append(ScheduledInform(due, command_key))
 
     def next_due(self) -> float:

@@ -8,6 +8,7 @@ answers with no envelope and nothing is left to send.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import itertools
@@ -15,6 +16,7 @@ import logging
 import secrets
 from typing import Final
 
+from . import limits
 from .faults import CwmpFault, FaultCode
 from .soap import Envelope, SoapError, client_fault_body, decode, encode, fault_body
 from .status import SessionOutcome
@@ -75,6 +77,7 @@ class CwmpSession:
         inform_headers: tuple[tuple[str, str, bool], ...] = (),
         observer: MessageObserver | None = None,
         on_informed: Callable[[Envelope], None] | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._client = client
         self._dispatch = dispatcher
@@ -82,24 +85,38 @@ class CwmpSession:
         self._inform_headers = inform_headers
         self._observer = observer
         self._on_informed = on_informed
+        self._deadline = limits.SESSION_DEADLINE if deadline is None else deadline
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(4)
         self._hold = False
 
     async def run(self, inform_body: str, requests: list[CpeRequest]) -> SessionResult:
-        """Run the session; never raises for ACS or network trouble."""
+        """Run the session; never raises for ACS or network trouble.
+
+        A session that goes on for longer than SESSION_DEADLINE is cut off (timeout).
+        """
         result = SessionResult(namespace=self._namespace)
         try:
-            inform_response = await self._request("Inform", inform_body, self._inform_headers)
-            result.informed = True
-            result.namespace = self._namespace = inform_response.namespace
-            result.extra_headers = dict(inform_response.headers)
-            if self._on_informed is not None:
-                self._on_informed(inform_response)
-            await self._exchange(requests, result)
+            async with asyncio.timeout(self._deadline):
+                await self._run(inform_body, requests, result)
         except AcsError as err:
             result.error = err
+        except TimeoutError:
+            result.error = AcsError(
+                SessionOutcome.TIMEOUT, f"the session went on for more than {self._deadline:.0f} s"
+            )
         return result
+
+    async def _run(
+        self, inform_body: str, requests: list[CpeRequest], result: SessionResult
+    ) -> None:
+        inform_response = await self._request("Inform", inform_body, self._inform_headers)
+        result.informed = True
+        result.namespace = self._namespace = inform_response.namespace
+        result.extra_headers = dict(inform_response.headers)
+        if self._on_informed is not None:
+            self._on_informed(inform_response)
+        await self._exchange(requests, result)
 
     async def _exchange(self, requests: list[CpeRequest], result: SessionResult) -> None:
         pending = list(requests)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+import re
 from typing import Final
 
 from .faults import CwmpFault
+from .limits import MAX_REQUEST_ID_LENGTH
 from .versions import CWMP_1_0, CWMP_1_1, CWMP_1_2, CWMP_NAMESPACES, fault_for
 from .xml import (
     NAME_SEPARATOR,
@@ -24,6 +26,7 @@ from .xml import (
     Node,
     XmlError,
     escape,
+    has_children,
     parse_xml,
     text_of,
 )
@@ -53,6 +56,11 @@ KNOWN_HEADERS: Final = frozenset(
         "UseCWMPVersion",
     }
 )
+
+
+_TRUE: Final = frozenset({"1", "true"})
+_FALSE: Final = frozenset({"0", "false"})
+_FAULT_CODE: Final = re.compile("[0-9]{1,5}")
 
 
 class SoapError(ValueError):
@@ -114,6 +122,7 @@ def decode(data: bytes, *, max_size: int | None = None) -> Envelope:
 def _decode_header(
     header: Node, namespaces: set[str]
 ) -> tuple[str | None, bool | None, dict[str, str], tuple[str, ...]]:
+    """The header elements the CPE knows, checked; those it must understand but does not."""
     request_id: str | None = None
     hold: bool | None = None
     headers: dict[str, str] = {}
@@ -124,28 +133,49 @@ def _decode_header(
         if name.startswith(("@", "#")):
             continue
         short, local = _split(name)
-        for element in value if isinstance(value, list) else [value]:
-            cwmp_ns = _NAMESPACE_OF_SHORT.get(short)
-            if cwmp_ns is None or local not in KNOWN_HEADERS:
-                if _must_understand(element):
-                    not_understood.append(local if cwmp_ns else name)
-                continue
-            namespaces.add(cwmp_ns)
-            text = text_of(element).strip()
-            if local == "ID":
-                request_id = text_of(element)  # echoed exactly as the ACS sent it
-            elif local == "HoldRequests":
-                hold = text in ("1", "true")
-            else:
-                headers[local] = text
+        cwmp_ns = _NAMESPACE_OF_SHORT.get(short)
+        elements = value if isinstance(value, list) else [value]
+        must = [_must_understand(element, local) for element in elements]
+        if cwmp_ns is None or local not in KNOWN_HEADERS:
+            if any(must):
+                not_understood.append(local if cwmp_ns else name)
+            continue
+        if len(elements) > 1:
+            raise SoapError(f"the {local} header appears more than once")
+        namespaces.add(cwmp_ns)
+        text = _header_text(elements[0], local)
+        if local == "ID":
+            request_id = text  # echoed exactly as the ACS sent it
+        elif local == "HoldRequests":
+            hold = _header_bool(text.strip(), local)
+        else:
+            headers[local] = text.strip()
     return request_id, hold, headers, tuple(not_understood)
 
 
-def _must_understand(element: Node) -> bool:
-    return isinstance(element, dict) and str(element.get(_MUST_UNDERSTAND, "0")).strip() in (
-        "1",
-        "true",
-    )
+def _header_text(element: Node, local: str) -> str:
+    if has_children(element):
+        raise SoapError(f"the {local} header must be plain text")
+    text = text_of(element)
+    if local == "ID" and len(text) > MAX_REQUEST_ID_LENGTH:
+        raise SoapError(f"the ID header is longer than {MAX_REQUEST_ID_LENGTH} characters")
+    return text
+
+
+def _header_bool(text: str, local: str) -> bool:
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise SoapError(f"the {local} header must be 0 or 1, not {text[:20]!r}")
+
+
+def _must_understand(element: Node, local: str) -> bool:
+    """The element's soap:mustUnderstand (absent: false); SoapError when not a boolean."""
+    if not isinstance(element, dict) or _MUST_UNDERSTAND not in element:
+        return False
+    raw = element[_MUST_UNDERSTAND]
+    return _header_bool(raw.strip() if isinstance(raw, str) else "", f"{local} mustUnderstand")
 
 
 def _decode_body(body: Node, namespaces: set[str]) -> tuple[str, Node, SoapFault | None]:
@@ -179,7 +209,7 @@ def _decode_fault(value: Node, namespaces: set[str]) -> SoapFault:
             if local == "Fault" and short in _NAMESPACE_OF_SHORT and isinstance(inner, dict):
                 namespaces.add(_NAMESPACE_OF_SHORT[short])
                 raw = text_of(inner.get("FaultCode")).strip()
-                code = int(raw) if raw.isdigit() else None
+                code = int(raw) if _FAULT_CODE.fullmatch(raw) else None
                 message = text_of(inner.get("FaultString")).strip()
     return SoapFault(
         faultcode=text_of(value.get("faultcode")).strip(),
@@ -224,10 +254,12 @@ def encode(
             f'<{tag}{declaration} soap-env:mustUnderstand="{int(must)}">{escape(text)}</{tag}>'
         )
     header_xml = f"<soap-env:Header>{''.join(header)}</soap-env:Header>" if header else ""
+    # Text reaches the body through escape(), which leaves nothing unencodable; "replace"
+    # only guards against a fragment built without it.
     return (
         f'{_ENVELOPE_OPEN}{namespace}">{header_xml}'
         f"<soap-env:Body>{body}</soap-env:Body></soap-env:Envelope>"
-    ).encode()
+    ).encode("utf-8", "replace")
 
 
 def array(tag: str, item_type: str, items: list[str]) -> str:

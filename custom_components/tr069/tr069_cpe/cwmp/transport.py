@@ -10,23 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import email.utils
 import gzip
+import re
 import ssl
+import time
 from types import TracebackType
 from typing import Final, Self
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from . import limits
 from .auth import DigestClient, basic_header, parse_challenges
+from .limits import MAX_MESSAGE_BYTES, MAX_RETRY_AFTER
 from .status import SessionOutcome
 
 MAX_REDIRECTS: Final = 5
 # Fresh nonces (stale=true) answered in a row before the credentials count as refused.
 MAX_STALE_NONCES: Final = 3
 DEFAULT_TIMEOUT: Final = 30.0
-DEFAULT_MAX_BODY: Final = 4 * 1024 * 1024
 SOAP_CONTENT_TYPE: Final = 'text/xml; charset="utf-8"'
+_DELTA_SECONDS: Final = re.compile("[0-9]{1,15}")
 
 
 class AcsError(Exception):
@@ -73,7 +78,7 @@ class AcsClient:
         credentials: Callable[[], tuple[str, str]] = lambda: ("", ""),
         ssl_context: ssl.SSLContext | None = None,
         timeout: float = DEFAULT_TIMEOUT,
-        max_body: int = DEFAULT_MAX_BODY,
+        max_body: int = MAX_MESSAGE_BYTES,
         user_agent: str = "tr069-home-assistant",
         compress: bool = False,
     ) -> None:
@@ -95,7 +100,7 @@ class AcsClient:
             connector=connector,
             cookie_jar=aiohttp.CookieJar(unsafe=True),
             timeout=aiohttp.ClientTimeout(
-                total=None, connect=self._timeout, sock_read=self._timeout
+                total=limits.EXCHANGE_DEADLINE, connect=self._timeout, sock_read=self._timeout
             ),
             headers={"User-Agent": self._user_agent},
             auto_decompress=True,
@@ -168,7 +173,7 @@ class AcsClient:
         if status in (301, 302, 303, 307, 308):
             return await self._redirect(response, body), None
         if status == 503:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             raise AcsError(SessionOutcome.ACS_BUSY, "the ACS answered 503", retry_after)
         if status not in (200, 204):
             raise AcsError(SessionOutcome.HTTP_ERROR, f"the ACS answered HTTP {status}")
@@ -235,10 +240,21 @@ class AcsClient:
         return b"".join(chunks)
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a 503's Retry-After asks for: delta-seconds or an HTTP date, at most a day.
+
+    Anything else (``inf``, ``1e12``, ``-5``, garbage) is ignored.
+    """
     if value is None:
         return None
+    text = value.strip()
+    if _DELTA_SECONDS.fullmatch(text):
+        return min(float(text), MAX_RETRY_AFTER)
     try:
-        return max(0.0, float(value))
-    except ValueError:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if when.tzinfo is None:
+        return None  # an HTTP date is always GMT; one without a zone is not one
+    now = time.time() if now is None else now
+    return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)

@@ -40,7 +40,7 @@ def namespace_of_version(version: str) -> str | None:
     None for what is not a 1.x version.
     """
     major, _, minor = version.strip().partition(".")
-    if major != "1" or not minor.isdigit():
+    if major != "1" or not (minor.isascii() and minor.isdigit()) or len(minor) > 3:
         return None
     return CWMP_NAMESPACES[min(int(minor), len(CWMP_NAMESPACES) - 1)]
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 import re
 
-from .types import ParamType, Value
+from ..xml import UNSAFE_XML_CHARS
+from .types import ParamType, Value, quoted
 
 
 class ActiveNotify(StrEnum):
@@ -73,6 +74,9 @@ class ParameterSpec:
                 raise ValueError(f"{value} is above the maximum {self.maximum}")
 
     def _check_text(self, value: str) -> None:
+        # What XML cannot carry could never be read back by the ACS (nor encoded at all).
+        if UNSAFE_XML_CHARS.search(value) is not None:
+            raise ValueError("holds a character XML 1.0 cannot carry")
         if not self.is_list:
             self._check_item(value)
             return
@@ -88,9 +92,9 @@ class ParameterSpec:
         if self.min_length is not None and len(value) < self.min_length and value:
             raise ValueError(f"shorter than {self.min_length} characters")
         if self.enumeration and value not in self.enumeration:
-            raise ValueError(f"{value!r} is not one of {', '.join(self.enumeration)}")
+            raise ValueError(f"{quoted(value)} is not one of {', '.join(self.enumeration)}")
         if self._regex is not None and value and self._regex.fullmatch(value) is None:
-            raise ValueError(f"{value!r} does not match {self.pattern}")
+            raise ValueError(f"{quoted(value)} does not match {self.pattern}")
 
 
 def list_items(value: str) -> list[str]:

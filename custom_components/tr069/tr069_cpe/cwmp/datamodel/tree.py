@@ -364,7 +364,9 @@ class DataModel:
         try:
             return node, node.spec.parse(text)
         except ValueError as err:
-            raise CwmpFault(FaultCode.INVALID_PARAMETER_VALUE, f"{name}: {err}") from err
+            # A refused password is not quoted back (nor logged).
+            reason = "not a valid value" if node.spec.hidden else str(err)
+            raise CwmpFault(FaultCode.INVALID_PARAMETER_VALUE, f"{name}: {reason}") from None
 
     def _validate(self, checked: list[tuple[ParameterNode, Value]]) -> list[ParameterFault]:
         """Run the validators with the whole request staged."""

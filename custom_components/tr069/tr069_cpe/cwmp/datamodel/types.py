@@ -13,7 +13,8 @@ type Value = str | int | bool | datetime
 
 UNKNOWN_TIME: Final = datetime(1, 1, 1, tzinfo=UTC)
 _DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
 _INT_RANGES: Final = {
     "int": (-(2**31), 2**31 - 1),
@@ -83,9 +84,14 @@ class ParamType(StrEnum):
 _XSD: Final = {kind: f"xsd:{kind.value}" for kind in ParamType}
 
 
+def quoted(text: str) -> str:
+    """A value as a fault message shows it: quoted, and cut when long."""
+    return repr(text) if len(text) <= 64 else f"{text[:64]!r}..."
+
+
 def _parse_int(text: str, low: int, high: int) -> int:
-    if not re.fullmatch(r"[+-]?\d+", text):
-        raise ValueError(f"{text!r} is not an integer")
+    if not re.fullmatch(r"[+-]?[0-9]{1,40}", text):
+        raise ValueError(f"{quoted(text)} is not an integer")
     number = int(text)
     if not low <= number <= high:
         raise ValueError(f"{number} is outside {low}..{high}")
@@ -98,7 +104,7 @@ def _parse_bool(text: str) -> bool:
         return True
     if lowered in ("0", "false"):
         return False
-    raise ValueError(f"{text!r} is not a boolean")
+    raise ValueError(f"{quoted(text)} is not a boolean")
 
 
 def _check_base64(text: str) -> str:
@@ -111,7 +117,7 @@ def _check_base64(text: str) -> str:
 
 def _check_hex(text: str) -> str:
     if len(text) % 2 or not re.fullmatch(r"[0-9A-Fa-f]*", text):
-        raise ValueError(f"{text!r} is not hexBinary")
+        raise ValueError(f"{quoted(text)} is not hexBinary")
     return text
 
 
@@ -119,7 +125,14 @@ def parse_datetime(text: str) -> datetime:
     """Parse an ``xsd:dateTime``; values without a zone are taken as UTC."""
     match = _DATETIME.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"{text!r} is not a dateTime")
+        raise ValueError(f"{quoted(text)} is not a dateTime")
+    try:
+        return _datetime_of(match)
+    except OverflowError as err:  # a zone offset that leaves year 1..9999
+        raise ValueError(f"{quoted(text)} is outside the years 1 to 9999") from err
+
+
+def _datetime_of(match: re.Match[str]) -> datetime:
     year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
     fraction, zone = match.group(7), match.group(8)
     micro = int((fraction[1:] + "000000")[:6]) if fraction else 0

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+import re
+from typing import TYPE_CHECKING, Final, Protocol
 
+from .. import limits
 from ..faults import CwmpFault, FaultCode
-from ..xml import Node, children, escape, text_of
+from ..limits import MAX_ANSWER_ITEMS, MAX_NAMES_PER_REQUEST
+from ..xml import Node, children, escape, has_children, text_of
 
 if TYPE_CHECKING:
     from ..datamodel import DataModel
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 
 # Build big responses in slices so that the event loop is never blocked long.
 SLICE = 2000
+_INTEGER: Final = re.compile("[+-]?[0-9]{1,20}")
 
 
 class RpcContext(Protocol):
@@ -80,19 +84,47 @@ def invalid(message: str) -> CwmpFault:
     return CwmpFault(FaultCode.INVALID_ARGUMENTS, message)
 
 
+def too_much(message: str) -> CwmpFault:
+    """Fault 9004: the request asks for more than the CPE answers in one go."""
+    return CwmpFault(FaultCode.RESOURCES_EXCEEDED, message)
+
+
+def leaf_text(node: Node, what: str) -> str:
+    """The text of an element that must be text (fault 9003 for a struct or a repeat)."""
+    if isinstance(node, list):
+        raise invalid(f"{what} appears more than once")
+    if has_children(node):
+        raise invalid(f"{what} must be text")
+    return text_of(node)
+
+
 def text_arg(body: Node, name: str, *, required: bool = True, strip: bool = True) -> str:
     """A string argument; missing required arguments are fault 9003."""
     if not isinstance(body, dict) or name not in body:
         if required:
             raise invalid(f"missing argument {name}")
         return ""
-    value = body[name]
-    if isinstance(value, list):
-        raise invalid(f"argument {name} appears more than once")
-    if isinstance(value, dict) and any(not key.startswith(("@", "#")) for key in value):
-        raise invalid(f"argument {name} must be text")
-    text = text_of(value)
+    text = leaf_text(body[name], f"argument {name}")
     return text.strip() if strip else text
+
+
+def struct_members(
+    node: Node, what: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, Node]:
+    """The members of a struct: each at most once, the required ones present (else 9003)."""
+    if not isinstance(node, dict):
+        raise invalid(f"{what} must be a struct")
+    members: dict[str, Node] = {}
+    for name in (*required, *optional):
+        if name not in node:
+            if name in required:
+                raise invalid(f"{what} has no {name}")
+            continue
+        value = node[name]
+        if isinstance(value, list):
+            raise invalid(f"{what} has more than one {name}")
+        members[name] = value
+    return members
 
 
 def command_key(body: Node) -> str:
@@ -110,19 +142,22 @@ def bool_arg(body: Node, name: str) -> bool:
         return True
     if text in ("0", "false"):
         return False
-    raise invalid(f"argument {name} must be a boolean, not {text!r}")
+    raise invalid(f"argument {name} must be a boolean, not {text[:20]!r}")
+
+
+def parse_integer(text: str, what: str, minimum: int, maximum: int) -> int:
+    """An xsd integer (ASCII digits only) within bounds; fault 9003 otherwise."""
+    if _INTEGER.fullmatch(text) is None:
+        raise invalid(f"{what} must be an integer, not {text[:20]!r}")
+    number = int(text)
+    if not minimum <= number <= maximum:
+        raise invalid(f"{what} must be within {minimum}..{maximum}")
+    return number
 
 
 def int_arg(body: Node, name: str, *, minimum: int = 0, maximum: int = 2**32 - 1) -> int:
     """An integer argument within bounds."""
-    text = text_arg(body, name)
-    try:
-        number = int(text)
-    except ValueError:
-        raise invalid(f"argument {name} must be an integer, not {text!r}") from None
-    if not minimum <= number <= maximum:
-        raise invalid(f"argument {name} must be within {minimum}..{maximum}")
-    return number
+    return parse_integer(text_arg(body, name), f"argument {name}", minimum, maximum)
 
 
 def optional_int(body: Node, name: str) -> int:
@@ -133,7 +168,10 @@ def optional_int(body: Node, name: str) -> int:
 
 
 def array_arg(body: Node, name: str, item: str) -> list[Node]:
-    """The items of an array argument (an absent or empty array gives [])."""
+    """The items of an array argument (an absent or empty array gives []).
+
+    More than MAX_NAMES_PER_REQUEST items is fault 9004.
+    """
     if not isinstance(body, dict) or name not in body:
         raise invalid(f"missing argument {name}")
     container = body[name]
@@ -143,16 +181,40 @@ def array_arg(body: Node, name: str, item: str) -> list[Node]:
         return []
     if isinstance(container, list):
         raise invalid(f"argument {name} appears more than once")
-    return children(container, item)
+    items = children(container, item)
+    if len(items) > MAX_NAMES_PER_REQUEST:
+        raise too_much(f"{name} has {len(items)} items; at most {MAX_NAMES_PER_REQUEST}")
+    return items
+
+
+def names_arg(body: Node, name: str = "ParameterNames") -> list[str]:
+    """An array of strings (parameter names), each stripped."""
+    return [
+        leaf_text(item, f"an item of {name}").strip() for item in array_arg(body, name, "string")
+    ]
+
+
+def check_answer_items(count: int) -> None:
+    """Fault 9004 when an answer would list more than MAX_ANSWER_ITEMS items."""
+    if count > MAX_ANSWER_ITEMS:
+        raise too_much(f"the answer would hold more than {MAX_ANSWER_ITEMS} items")
 
 
 async def in_slices[T](items: Sequence[T], render: Callable[[Sequence[T]], str]) -> str:
-    """Render items to one XML fragment, a slice of SLICE items between event-loop turns."""
+    """Render items to one XML fragment, a slice of SLICE items between event-loop turns.
+
+    An answer growing beyond MAX_ANSWER_BYTES is fault 9004.
+    """
     parts: list[str] = []
+    size = 0
     for start in range(0, len(items), SLICE):
         if start:
             await asyncio.sleep(0)
-        parts.append(render(items[start : start + SLICE]))
+        part = render(items[start : start + SLICE])
+        size += len(part)
+        if size > limits.MAX_ANSWER_BYTES:
+            raise too_much(f"the answer would be larger than {limits.MAX_ANSWER_BYTES} bytes")
+        parts.append(part)
     return "".join(parts)
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from ..datamodel import ParameterNode
 from ..soap import Envelope, array, array_of
-from ..xml import escape, text_of
-from .base import RpcContext, array_arg, in_slices
+from ..xml import escape
+from .base import RpcContext, check_answer_items, in_slices, names_arg
 
 
 async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Attributes of the named parameters and of those below partial paths."""
-    names = [text_of(item).strip() for item in array_arg(request.body, "ParameterNames", "string")]
     nodes: list[ParameterNode] = []
-    for name in names:
+    for name in names_arg(request.body):
         nodes.extend(ctx.datamodel.parameters(name))
+        check_answer_items(len(nodes))
     notifications = ctx.notifications
 
     def render(node: ParameterNode) -> str:

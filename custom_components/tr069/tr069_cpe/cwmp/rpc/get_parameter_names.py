@@ -8,7 +8,7 @@ from ..datamodel import is_writable
 from ..datamodel.tree import Node
 from ..soap import Envelope, array_of
 from ..xml import escape
-from .base import RpcContext, bool_arg, in_slices, text_arg
+from .base import RpcContext, bool_arg, check_answer_items, in_slices, text_arg
 
 
 def _render(node: Node) -> str:
@@ -33,6 +33,7 @@ async def handle(request: Envelope, ctx: RpcContext) -> str:
     path = text_arg(body, "ParameterPath")
     next_level = bool_arg(body, "NextLevel")
     names = ctx.datamodel.name_nodes(path, next_level)
+    check_answer_items(len(names))
     items = await in_slices(names, _render_names)
     return (
         "<cwmp:GetParameterNamesResponse>"

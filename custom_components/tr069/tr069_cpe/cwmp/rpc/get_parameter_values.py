@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from ..datamodel import ParameterNode
 from ..soap import Envelope, array_of
-from ..xml import escape, text_of
-from .base import RpcContext, array_arg, in_slices, invalid
+from ..xml import escape
+from .base import RpcContext, check_answer_items, in_slices, invalid, names_arg
 
 
 def render_value(node: ParameterNode) -> str:
@@ -35,13 +35,12 @@ def render_values(nodes: Sequence[ParameterNode]) -> str:
 
 async def handle(request: Envelope, ctx: RpcContext) -> str:
     """Values of the named parameters; an unknown name is fault 9005."""
-    body = request.body
-    names = [text_of(item).strip() for item in array_arg(body, "ParameterNames", "string")]
     nodes: list[ParameterNode] = []
-    for name in names:
+    for name in names_arg(request.body):
         if name and name[0] == ".":
-            raise invalid(f"invalid name {name!r}")
+            raise invalid(f"invalid name {name[:256]!r}")
         nodes.extend(ctx.datamodel.parameters(name))
+        check_answer_items(len(nodes))
     items = await in_slices(nodes, render_values)
     return (
         "<cwmp:GetParameterValuesResponse>"

@@ -4,24 +4,38 @@ from __future__ import annotations
 
 from ..notifications import AttributeChange
 from ..soap import Envelope
-from ..xml import Node, children, text_of
-from .base import RpcContext, array_arg, bool_arg, invalid, text_arg
+from ..xml import Node, children
+from .base import (
+    RpcContext,
+    array_arg,
+    bool_arg,
+    leaf_text,
+    parse_integer,
+    struct_members,
+    text_arg,
+)
 
 
-def _change(struct: Node) -> AttributeChange:
-    if not isinstance(struct, dict) or "Name" not in struct:
-        raise invalid("each SetParameterAttributesStruct needs a Name")
+def _change(node: Node) -> AttributeChange:
+    struct = struct_members(
+        node,
+        "a SetParameterAttributesStruct",
+        ("Name", "NotificationChange", "AccessListChange"),
+        ("Notification", "AccessList"),
+    )
     notification: int | None = None
     if bool_arg(struct, "NotificationChange"):
-        text = text_arg(struct, "Notification")
-        if not text.lstrip("-").isdigit():
-            raise invalid(f"Notification must be an integer, not {text!r}")
-        notification = int(text)
+        notification = parse_integer(
+            text_arg(struct, "Notification"), "Notification", -(2**31), 2**31 - 1
+        )
     access: tuple[str, ...] | None = None
     if bool_arg(struct, "AccessListChange"):
-        container = struct.get("AccessList")
-        access = tuple(text_of(item).strip() for item in children(container, "string"))
-    return AttributeChange(text_of(struct["Name"]).strip(), notification, access)
+        access = tuple(
+            leaf_text(item, "an AccessList item").strip()
+            for item in children(struct.get("AccessList"), "string")
+        )
+    name = leaf_text(struct["Name"], "a SetParameterAttributesStruct's Name").strip()
+    return AttributeChange(name, notification, access)
 
 
 async def handle(request: Envelope, ctx: RpcContext) -> str:
