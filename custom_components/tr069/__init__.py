@@ -6,7 +6,7 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryError
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
@@ -17,7 +17,7 @@ from .coordinator import Tr069ConfigEntry, Tr069Coordinator
 from .profile_folder import async_install_folder_profiles
 from .services import async_setup_services
 from .store import HomeAssistantStateStore
-from .tr069_cpe import build_gateway
+from .tr069_cpe import StateStoreError, build_gateway
 from .unique_id import unique_id_for
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
@@ -41,6 +41,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> boo
     gateway = build_gateway(config, store)
     try:
         await gateway.agent.setup()
+    except StateStoreError as err:
+        await gateway.agent.shutdown()
+        raise ConfigEntryNotReady(f"the agent's state cannot be read: {err}") from err
     except OSError as err:
         await gateway.agent.shutdown()
         raise ConfigEntryError(

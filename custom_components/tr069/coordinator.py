@@ -10,7 +10,11 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, DOMAIN as HA_DOMAIN, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
@@ -74,6 +78,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         self._meter_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._task: asyncio.Task[None] | None = None
         self.reachability = ReachabilityIssue(hass, entry.entry_id, entry.title)
+        self._save_error: str | None = None
         self._unsubscribe = [
             agent.add_listener(self._on_status),
             self.meter_gateway.add_change_listener(self._on_meters_changed),
@@ -156,13 +161,35 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
                 await self._task
             self._task = None
         await self.agent.shutdown()
+        self._update_save_issue(None)
 
     @callback
     def _on_status(self, status: AgentStatus) -> None:
         self.async_set_updated_data(status)
         self.reachability.update(status)
+        self._update_save_issue(status.state_save_error)
         if status.last_outcome is SessionOutcome.INVALID_AUTH:
             self.config_entry.async_start_reauth(self.hass)
+
+    @callback
+    def _update_save_issue(self, error: str | None) -> None:
+        """A repair issue while the agent's state cannot be saved; gone once a save works."""
+        if error == self._save_error:
+            return
+        self._save_error = error
+        issue_id = f"state_save_failed_{self.config_entry.entry_id}"
+        if error is None:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="state_save_failed",
+            translation_placeholders={"title": self.config_entry.title, "error": error},
+        )
 
     # ------------------------------------------------------------------ meters
     def meter_identifier(self, serial: str) -> str:

@@ -371,8 +371,10 @@ async def test_an_acs_answering_a_byte_at_a_time_is_cut_off(
 ) -> None:
     monkeypatch.setattr(limits, "EXCHANGE_DEADLINE", 1.0)
     stop = asyncio.Event()
+    handlers: list[asyncio.Task[None] | None] = []
 
     async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        handlers.append(asyncio.current_task())  # type: ignore[arg-type]
         await reader.readuntil(b"\r\n\r\n")
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
         try:
@@ -395,4 +397,5 @@ async def test_an_acs_answering_a_byte_at_a_time_is_cut_off(
     finally:
         stop.set()
         server.close()
+        await asyncio.gather(*(task for task in handlers if task is not None))
         await server.wait_closed()

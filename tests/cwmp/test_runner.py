@@ -164,3 +164,75 @@ def test_xmpp_and_stun_come_from_options_and_their_secrets_from_the_environment(
         arguments("http://acs/", tmp_path, "--xmpp-jid", "a@b", "--xmpp-server", "xmpp.example")
     )
     assert runner.build_agent(host, None).config.xmpp.port == 5222  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (None, "No such file"),
+        (b"-----BEGIN CERTIFICATE-----\nAAAA\n", "cannot be used"),
+        (b"\xff\xfe", "codec"),
+    ],
+    ids=["missing", "not-a-certificate", "not-text"],
+)
+async def test_a_ca_file_that_cannot_be_used_is_exit_status_2_without_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    content: bytes | None,
+    why: str,
+) -> None:
+    ca = tmp_path / "ca.pem"
+    if content is not None:
+        ca.write_bytes(content)
+    monkeypatch.setenv("TR069_CA_FILE", str(ca))
+    url = f"http://127.0.0.1:{free_port()}/"
+    assert await runner.run(runner.parse_args(arguments(url, tmp_path / "state", "--once"))) == 2
+    assert why in caplog.text
+    assert all(record.exc_info is None for record in caplog.records)
+    assert not (tmp_path / "state").exists()
+
+
+async def test_a_state_that_cannot_be_read_is_exit_status_2(
+    acs: LocalAcs, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "state.json").mkdir()  # reading it fails with EISDIR
+    assert await runner.run(runner.parse_args(arguments(acs.url, tmp_path, "--once"))) == 2
+    assert "cannot be read" in caplog.text
+    assert acs.informs == []
+
+
+async def test_the_soap_log_is_private_and_holds_no_password(acs: LocalAcs, tmp_path: Path) -> None:
+    secret = "s3cret-cr-Password"
+    acs.queue(
+        SERIAL,
+        rpc.set_parameter_values(
+            [("Device.ManagementServer.ConnectionRequestPassword", secret, "xsd:string")]
+        ),
+    )
+    folder = tmp_path / "log"
+    assert (
+        await runner.run(
+            runner.parse_args(arguments(acs.url, tmp_path, "--once", "--soap-log", str(folder)))
+        )
+        == 0
+    )
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    files = sorted(folder.iterdir())
+    assert files
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
+    written = b"".join(path.read_bytes() for path in files)
+    assert secret.encode() not in written
+    assert b"<Name>Device.ManagementServer.ConnectionRequestPassword</Name>" in written
+    assert b"&lt;redacted&gt;" in written
+
+
+def test_a_soap_log_that_cannot_be_written_is_said_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "log").write_text("a file where the folder should be")
+    log = runner.SoapLog(tmp_path / "log")
+    log("out", b"<Body><Inform/></Body>")
+    log("out", b"<Body><Inform/></Body>")
+    log.close()
+    assert caplog.text.count("The SOAP log cannot be written") == 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tr069_cpe.cwmp.session_log import MAX_MESSAGE, SessionLog, redact
+from tr069_cpe.cwmp.datamodel import DataModel, RootObject, root_spec
+from tr069_cpe.cwmp.redaction import is_secret_name, redact
+from tr069_cpe.cwmp.session_log import MAX_MESSAGE, SessionLog
 
 
 def spv(name: str, value: str) -> bytes:
@@ -30,7 +32,29 @@ def spv(name: str, value: str) -> bytes:
 def test_secrets_are_replaced(message: bytes) -> None:
     cleaned = redact(message)
     assert b"s3" not in cleaned
-    assert b"***" in cleaned
+    assert b"&lt;redacted&gt;" in cleaned
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        b'<cwmp:ParameterValueStruct><cwmp:Value xmlns:x="urn:a/b" x:t="1">s3cret</cwmp:Value>'
+        b"<cwmp:Name> Device.ManagementServer.Password </cwmp:Name></cwmp:ParameterValueStruct>",
+        b'<Download><Password xmlns="urn:a/b">s3cret</Password></Download>',
+    ],
+    ids=["value-before-name-with-prefixes", "attributes-with-slashes"],
+)
+def test_secrets_are_found_in_any_shape(message: bytes) -> None:
+    assert b"s3cret" not in redact(message)
+
+
+def test_every_hidden_parameter_has_a_secret_name() -> None:
+    for root in RootObject:
+        hidden = [
+            node.path for node in DataModel(root_spec(root)).parameters("") if node.spec.hidden
+        ]
+        assert hidden
+        assert all(is_secret_name(path) for path in hidden), hidden
 
 
 def test_other_values_stay() -> None:
@@ -45,8 +69,8 @@ def test_the_log_redacts_both_directions_and_urls() -> None:
     log("out", b"<Value>https://op:s3cret@acs.example/cwmp</Value>")
     text = log.text()
     assert "s3cret" not in text
-    assert "ftp://cpe:***@files.example/a.json" in text
-    assert "https://op:***@acs.example/cwmp" in text
+    assert "ftp://cpe:&lt;redacted&gt;@files.example/a.json" in text
+    assert "https://op:&lt;redacted&gt;@acs.example/cwmp" in text
     assert "ACS -> CPE" in text
     assert "CPE -> ACS" in text
 

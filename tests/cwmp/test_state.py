@@ -7,7 +7,12 @@ import stat
 
 import pytest
 
-from tr069_cpe.cwmp.state import JsonFileStateStore, MemoryStateStore
+from tr069_cpe.cwmp.state import (
+    JsonFileStateStore,
+    MemoryStateStore,
+    StateStoreError,
+    StateUnreadable,
+)
 
 
 def names(folder: Path) -> list[str]:
@@ -28,10 +33,11 @@ async def test_saved_state_comes_back_private_and_without_leftovers(tmp_path: Pa
     assert names(path.parent) == ["state.json"]
 
 
-async def test_a_file_that_is_not_an_object_is_ignored(tmp_path: Path) -> None:
+async def test_a_file_that_is_not_an_object_is_unreadable(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     path.write_text("[1, 2]", encoding="utf-8")
-    assert await JsonFileStateStore(path).load() is None
+    with pytest.raises(StateUnreadable):
+        await JsonFileStateStore(path).load()
 
 
 async def test_a_failed_write_keeps_the_old_state(
@@ -45,7 +51,7 @@ async def test_a_failed_write_keeps_the_old_state(
         raise OSError("disk full")
 
     monkeypatch.setattr(Path, "replace", refuse)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StateStoreError, match="disk full"):
         await store.save({"kept": False})
     monkeypatch.undo()
     assert await store.load() == {"kept": True}

@@ -11,7 +11,13 @@ from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
 from .cwmp.config import OUI_PATTERN, AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject, Source
-from .cwmp.state import JsonFileStateStore, MemoryStateStore, StateStore
+from .cwmp.state import (
+    JsonFileStateStore,
+    MemoryStateStore,
+    StateStore,
+    StateStoreError,
+    StateUnreadable,
+)
 from .cwmp.status import AgentStatus, SessionOutcome
 from .cwmp.wakeup import WakeUpState, WakeUpStatus
 from .meters.catalog import Presentation, presentation
@@ -53,6 +59,8 @@ __all__ = [
     "SessionOutcome",
     "Source",
     "StateStore",
+    "StateStoreError",
+    "StateUnreadable",
     "StunSettings",
     "WakeUpState",
     "WakeUpStatus",

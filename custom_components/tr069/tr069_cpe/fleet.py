@@ -20,6 +20,7 @@ import signal
 from typing import Final
 
 from .cwmp.agent import CpeAgent
+from .cwmp.state import StateStoreError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -97,9 +98,9 @@ async def _gateway(
         async with starting:
             try:
                 await agent.setup()
-            except OSError as err:
+            except (OSError, StateStoreError) as err:
                 await agent.shutdown()
-                _LOGGER.error("%s cannot listen on port %s: %s", args.serial, args.cr_port, err)  # noqa: TRY400
+                _LOGGER.error("%s cannot start (port %s): %s", args.serial, args.cr_port, err)  # noqa: TRY400
                 stop.set()  # a fleet that is not whole would measure the wrong thing
                 return 2
         running = asyncio.create_task(agent.run(), name=f"tr069 fleet {args.serial}")

@@ -39,7 +39,9 @@ from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
 from .cwmp.config import AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject
-from .cwmp.state import JsonFileStateStore
+from .cwmp.redaction import redact
+from .cwmp.state import JsonFileStateStore, StateStoreError
+from .cwmp.transport import TlsSetupError, build_ssl_context
 from .cwmp.wakeup import RateLimit
 from .fleet import run_fleet
 from .meters.profile_folder import install_profiles, read_profile_folder
@@ -112,23 +114,37 @@ def system_time_zone() -> str:
 
 
 class SoapLog:
-    """Numbered files, one per message, written off the event loop in order."""
+    """Numbered files, one per message, written off the event loop in order.
+
+    Passwords are redacted (the names stay); the folder is 0700 and the files 0600.
+    A message that cannot be written (disk full) is skipped, and said so once.
+    """
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._numbers = itertools.count(1)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="soap-log")
+        self._failing = False
 
     def __call__(self, direction: str, message: bytes) -> None:
         """Record one message (``out`` = CPE→ACS, ``in`` = ACS→CPE)."""
         match = _METHOD.search(message)
         name = match.group(1).decode() if match else "empty"
         path = self._folder / f"{next(self._numbers):04d}-{direction}-{name}.xml"
-        self._writer.submit(self._write, path, message)
+        self._writer.submit(self._write, path, redact(message))
 
     def _write(self, path: Path, message: bytes) -> None:
-        self._folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(message)
+        try:
+            self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(message)
+        except OSError as err:
+            if not self._failing:
+                _LOGGER.warning("The SOAP log cannot be written: %s", err)
+            self._failing = True
+        else:
+            self._failing = False
 
     def close(self) -> None:
         """Finish pending writes."""
@@ -211,19 +227,29 @@ def _read_ca(path: str | None) -> str | None:
     return Path(path).read_text(encoding="utf-8") if path else None
 
 
+def check_ca_file(path: str | None) -> str | None:
+    """Why the CA file (``TR069_CA_FILE``) cannot be used, or None when it can."""
+    try:
+        build_ssl_context(True, _read_ca(path))
+    except (OSError, UnicodeDecodeError, TlsSetupError) as err:
+        return f"The CA file {path} cannot be used: {err}"
+    return None
+
+
 async def run(args: argparse.Namespace) -> int:
-    """Run the agent; with ``--once`` return 0 when the session succeeded."""
+    """Run the agent; with ``--once`` return 0 when the session succeeded.
+
+    Exit status 2: the agent cannot start (CA file, state, Connection Request port).
+    """
+    if problem := await asyncio.to_thread(check_ca_file, os.environ.get("TR069_CA_FILE")):
+        _LOGGER.error("%s", problem)
+        return 2
     soap_log = SoapLog(args.soap_log) if args.soap_log else None
     try:
         while True:
             gateway = build_runner_gateway(args, soap_log)
             agent = gateway.agent
-            try:
-                await agent.setup()
-            except OSError as err:
-                await agent.shutdown()
-                message = "Cannot listen for Connection Requests on port %s: %s"
-                _LOGGER.error(message, args.cr_port, err)  # noqa: TRY400 - expected, no trace
+            if not await _set_up(agent, args):
                 return 2
             if args.profiles is not None:
                 files = await asyncio.to_thread(read_profile_folder, args.profiles)
@@ -240,6 +266,21 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         if soap_log is not None:
             soap_log.close()
+
+
+async def _set_up(agent: CpeAgent, args: argparse.Namespace) -> bool:
+    """Set the agent up; False (and why, in the log) when it cannot start."""
+    try:
+        await agent.setup()
+    except StateStoreError as err:
+        _LOGGER.error("The state in %s cannot be read: %s", args.state_dir, err)  # noqa: TRY400
+    except OSError as err:
+        message = "Cannot listen for Connection Requests on port %s: %s"
+        _LOGGER.error(message, args.cr_port, err)  # noqa: TRY400 - expected, no trace
+    else:
+        return True
+    await agent.shutdown()
+    return False
 
 
 async def _one_session(agent: CpeAgent) -> int:
@@ -271,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     if args.fleet > 1:
+        if problem := check_ca_file(os.environ.get("TR069_CA_FILE")):
+            _LOGGER.error("%s", problem)
+            return 2
         if args.once or args.soap_log:
             print("--fleet runs without --once and --soap-log", file=sys.stderr)
             return 2

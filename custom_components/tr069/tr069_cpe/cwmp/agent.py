@@ -24,23 +24,24 @@ import ssl
 import time
 from typing import Any, Final
 
-from .agent_state import AgentState, StateError
+from .agent_state import AgentState
 from .config import AgentConfig
 from .cpe_requests import CpeRequests, DownloadRequest
 from .datamodel import Change, ChangeKind, DataModel, root_spec
 from .events import Event, EventCode, EventQueue
 from .management_server import PERIODIC_SETTINGS, ManagementServer
 from .notifications import Notifications
-from .planner import SessionPlanner
+from .persistence import StatePersistence
+from .planner import SessionPlan, SessionPlanner
 from .rpc import RPCS, dispatch
 from .session import CwmpSession, MessageObserver, SessionResult
 from .session_log import SessionLog
 from .soap import Envelope
 from .state import StateStore
-from .status import AgentStatus
+from .status import AgentStatus, SessionOutcome
 from .timers import SessionTimers
 from .transfers import Transfer, TransferManager
-from .transport import AcsClient, build_ssl_context
+from .transport import AcsClient, AcsError, TlsSetupError, build_ssl_context
 from .versions import method_exists
 from .wakeup import (
     WakeUpContext,
@@ -49,6 +50,7 @@ from .wakeup import (
     WakeUpStatus,
     supported_conn_req_methods,
 )
+from .xml import xml_safe
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ class CpeAgent:
         rng: random.Random | None = None,
     ) -> None:
         self.config = config
-        self._store = store
+        self._persistence = StatePersistence(store, self._update_status)
         self._observer = observer
         self._on_reboot = on_reboot
         self._clock = clock
@@ -81,6 +83,7 @@ class CpeAgent:
         self._save_lock = asyncio.Lock()
         self._save_task: asyncio.Task[None] | None = None
         self._saved: tuple[int, dict[str, Any]] | None = None
+        self._loaded = False
         self._in_session = False
         self._listeners: list[StatusListener] = []
         self._wake_up_methods: list[WakeUpMethod] = []
@@ -133,8 +136,8 @@ class CpeAgent:
 
         Raises OSError when a wake-up method's port is taken.
         """
-        state = await self._load()
-        self._restore(state)
+        state = await self._persistence.load(self._restore, self._reset_components)
+        self._loaded = True
         self.datamodel.subscribe(self.notifications.on_changes)
         if state.factory_reset:
             self._reset_to_factory_defaults()
@@ -155,22 +158,13 @@ class CpeAgent:
         self._update_status(acs_url=self.acs_url, retry_count=self.planner.retry_count)
         await self.persist()
 
-    async def _load(self) -> AgentState:
-        data = await self._store.load()
-        if data is None:
-            return AgentState()
-        try:
-            return AgentState.from_json(data)
-        except StateError as err:
-            _LOGGER.error("The saved state cannot be used (%s): starting from defaults", err)  # noqa: TRY400
-            return AgentState()
-
     async def shutdown(self) -> None:
         """Stop the wake-up methods (ports released) and save the state."""
         for method in self._wake_up_methods:
             await method.stop()
         if self._save_task is not None:
             await self._save_task
+        await self._persistence.stop()
         await self.persist()
 
     async def run(self) -> None:
@@ -218,6 +212,18 @@ class CpeAgent:
         return self.management_server.url
 
     # ----------------------------------------------------------------- persistence
+    def _reset_components(self) -> None:
+        """Everything a restore may have touched, back to how it began."""
+        self._reset_saved_parts()
+        self._wake_up_state = {}
+
+    def _reset_saved_parts(self) -> None:
+        self.datamodel.reset()
+        self.notifications.clear()
+        self.transfers.clear()
+        self._timers.scheduled.clear()
+        self.planner.reset()
+
     def _restore(self, state: AgentState) -> None:
         self.datamodel.import_state(state.datamodel)
         self.notifications.restore(state.notifications)
@@ -245,13 +251,16 @@ class CpeAgent:
 
     async def persist(self) -> None:
         """Save the state now, if anything changed since the last save."""
+        if not self._loaded:
+            return  # the saved state was never read: defaults must not replace it
         async with self._save_lock:
             # The data model counts its own changes; the rest is small enough to compare.
             saved = (self.datamodel.revision, self._state(datamodel={}).to_json())
             if saved == self._saved:
                 return
-            await self._store.save({**saved[1], "datamodel": self.datamodel.export_state()})
-            self._saved = saved
+            data = {**saved[1], "datamodel": self.datamodel.export_state()}
+            if await self._persistence.save(data, self.persist):
+                self._saved = saved
 
     def _state_changed(self) -> None:
         """Something that is saved changed: saved after the session, or soon."""
@@ -271,16 +280,17 @@ class CpeAgent:
     def _apply_identity(self) -> None:
         identity = self.config.identity
         info = f"{self.config.root.value}.DeviceInfo."
+        # The host's text, made fit for the data model (the Inform carries it).
         self.datamodel.set_many_local(
             {
-                f"{info}Manufacturer": identity.manufacturer,
+                f"{info}Manufacturer": xml_safe(identity.manufacturer)[:64],
                 f"{info}ManufacturerOUI": identity.oui,
-                f"{info}ModelName": identity.model_name,
-                f"{info}Description": identity.description,
-                f"{info}ProductClass": identity.product_class,
-                f"{info}SerialNumber": identity.serial_number,
-                f"{info}HardwareVersion": identity.hardware_version,
-                f"{info}SoftwareVersion": identity.software_version,
+                f"{info}ModelName": xml_safe(identity.model_name)[:64],
+                f"{info}Description": xml_safe(identity.description)[:256],
+                f"{info}ProductClass": xml_safe(identity.product_class)[:64],
+                f"{info}SerialNumber": xml_safe(identity.serial_number)[:64],
+                f"{info}HardwareVersion": xml_safe(identity.hardware_version)[:64],
+                f"{info}SoftwareVersion": xml_safe(identity.software_version)[:64],
             }
         )
         self.datamodel.bind(f"{info}UpTime", lambda: int(time.monotonic() - self._started))
@@ -314,11 +324,7 @@ class CpeAgent:
 
     def _reset_to_factory_defaults(self) -> None:
         """Data model, attributes, transfers and events back to where they began."""
-        self.datamodel.reset()
-        self.notifications.clear()
-        self.transfers.clear()
-        self._timers.scheduled.clear()
-        self.planner.reset()
+        self._reset_saved_parts()
         self._reboot_key = None
         self._factory_reset = False
         self._apply_identity()
@@ -402,10 +408,27 @@ class CpeAgent:
     async def run_session(self) -> SessionResult:
         """Run one session with the pending events and requests; save once at its end."""
         plan = self.planner.plan()
+        self._in_session = True
+        try:
+            result, compressed = await self._converse(plan)
+            self.planner.finished(plan, result, compressed)
+            await self._after_session()
+        finally:
+            self._in_session = False
+        await self.persist()
+        return result
+
+    async def _converse(self, plan: SessionPlan) -> tuple[SessionResult, bool]:
+        """The session itself; its result, and whether bodies still go out compressed."""
+        try:
+            ssl_context = await self._ssl_context(plan.url)
+        except TlsSetupError as err:
+            error = AcsError(SessionOutcome.TLS_ERROR, str(err))
+            return SessionResult(namespace=plan.namespace, error=error), plan.compress
         client = AcsClient(
             plan.url,
             credentials=self.management_server.acs_credentials,
-            ssl_context=await self._ssl_context(plan.url),
+            ssl_context=ssl_context,
             timeout=self.config.timeout,
             user_agent=self.config.user_agent,
             compress=plan.compress,
@@ -418,16 +441,9 @@ class CpeAgent:
             observer=self._observe,
             on_informed=lambda envelope: self.planner.informed(plan, envelope),
         )
-        self._in_session = True
-        try:
-            async with client:
-                result = await session.run(plan.inform, plan.requests)
-            self.planner.finished(plan, result, client.compress)
-            await self._after_session()
-        finally:
-            self._in_session = False
-        await self.persist()
-        return result
+        async with client:
+            result = await session.run(plan.inform, plan.requests)
+        return result, client.compress
 
     def _observe(self, direction: str, message: bytes) -> None:
         self.session_log(direction, message)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+import logging
 from typing import Final
 
 from .datamodel import DataModel, RootObject, Source, Value
 from .datamodel.device import STUN_PORT
 from .datamodel.spec import list_items
+
+_LOGGER = logging.getLogger(__name__)
 
 # The settings that decide when periodic Informs happen.
 PERIODIC_SETTINGS: Final = frozenset(
@@ -161,17 +164,24 @@ class ManagementServer:
         """Values the CPE sets itself (the user's settings).
 
         A name without a dot is ManagementServer's; one with dots is a path below
-        the root, whose missing table instances are created first.
+        the root, whose missing table instances are created first. A value the data
+        model refuses (too long, a control character) is left out.
         """
         root = self.path.partition(".")[0] + "."
-        paths = {}
+        accepted: dict[str, Value] = {}
         for name, value in values.items():
             if "." in name:
                 self._create_instances(root + name)
-                paths[root + name] = value
-            else:
-                paths[self.path + name] = value
-        self._datamodel.set_many_local(paths)
+            node = self._datamodel.parameter((root if "." in name else self.path) + name)
+            try:
+                node.spec.check(value)
+            except ValueError as err:
+                shown = "the value" if node.spec.hidden else repr(value)[:80]
+                message = "%s cannot be set to %s: %s"
+                _LOGGER.error(message, node.path, shown, err)  # noqa: TRY400 - no trace
+                continue
+            accepted[node.path] = value
+        self._datamodel.set_many_local(accepted)
 
     def _create_instances(self, path: str) -> None:
         """The table instances on the way to ``path`` (``...Connection.1.Server.1.``)."""

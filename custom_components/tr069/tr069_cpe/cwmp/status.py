@@ -40,3 +40,7 @@ class AgentStatus:
     sessions: int = 0
     connection_request_url: str = ""
     wake_up: tuple[WakeUpStatus, ...] = ()
+    # Why the state cannot be saved (the agent runs on in memory and tries again).
+    state_save_error: str | None = None
+    # What happened to a saved state that could not be used, and where the agent started from.
+    state_problem: str | None = None

@@ -24,6 +24,7 @@ import aiohttp
 from . import limits
 from .auth import DigestClient, basic_header, parse_challenges
 from .limits import MAX_MESSAGE_BYTES, MAX_RETRY_AFTER
+from .redaction import redact_url
 from .status import SessionOutcome
 
 MAX_REDIRECTS: Final = 5
@@ -40,7 +41,8 @@ class AcsError(Exception):
     def __init__(
         self, outcome: SessionOutcome, message: str, retry_after: float | None = None
     ) -> None:
-        super().__init__(message)
+        # The message reaches logs, the status and diagnostics: no URL password in it.
+        super().__init__(redact_url(message))
         self.outcome = outcome
         self.retry_after = retry_after
 
@@ -54,14 +56,22 @@ class AcsReply:
     content_type: str
 
 
+class TlsSetupError(ValueError):
+    """The configured CA certificate cannot be used."""
+
+
 def build_ssl_context(verify: bool, ca_pem: str | None = None) -> ssl.SSLContext:
     """TLS context: system trust store plus an optional CA, or no verification.
 
-    Loading certificates touches the disk: call this from an executor.
+    Loading certificates touches the disk: call this from an executor. A CA that is
+    not a PEM certificate raises :class:`TlsSetupError`.
     """
     context = ssl.create_default_context()
     if ca_pem:
-        context.load_verify_locations(cadata=ca_pem)
+        try:
+            context.load_verify_locations(cadata=ca_pem)
+        except (ssl.SSLError, ValueError, TypeError) as err:
+            raise TlsSetupError(f"the CA certificate cannot be used: {err}") from None
     if not verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE

@@ -16,6 +16,7 @@ from enum import StrEnum
 import logging
 from typing import Any
 
+from .. import limits
 from ..faults import CwmpFault, FaultCode, ParameterFault
 from .spec import ObjectSpec, ParameterSpec
 from .types import Value, xsd_local_name
@@ -445,6 +446,11 @@ class DataModel:
         table = self.table(table_path)
         if source is Source.ACS and not (table.spec.writable and table.spec.acs_can_add):
             raise CwmpFault(FaultCode.REQUEST_DENIED, f"{table_path} does not accept AddObject")
+        if source is Source.ACS and len(self._index) >= limits.MAX_DATAMODEL_NODES:
+            raise CwmpFault(
+                FaultCode.RESOURCES_EXCEEDED,
+                f"the data model holds {limits.MAX_DATAMODEL_NODES} objects and parameters",
+            )
         limit = table.spec.max_entries
         if limit is not None and len(table.instances) >= limit:
             raise CwmpFault(FaultCode.RESOURCES_EXCEEDED, f"{table_path} is full ({limit})")

@@ -17,8 +17,12 @@ import ssl
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from .. import limits
 from ..datamodel import UNKNOWN_TIME
 from ..faults import CwmpFault, FaultCode
+from ..redaction import redact_url
+from ..transport import TlsSetupError
+from ..xml import xml_safe
 from .ftp import ftp_fetch, ftp_send
 from .http import http_fetch, http_send
 from .model import Transfer, TransferState
@@ -151,20 +155,33 @@ class TransferManager:
             self._finish(transfer, *await self._attempt(transfer))
 
     async def _attempt(self, transfer: Transfer) -> tuple[int, str]:
-        """Transfer and apply the file once; returns (fault code, fault string)."""
+        """Transfer and apply the file once; returns (fault code, fault string).
+
+        The whole attempt has TRANSFER_DEADLINE seconds.
+        """
+        failure = FaultCode.DOWNLOAD_FAILURE if transfer.is_download else FaultCode.UPLOAD_FAILURE
+        deadline = limits.TRANSFER_DEADLINE
         try:
-            if transfer.is_download:
-                data = await self._fetch(transfer)
-                await self.download_handlers[transfer.file_type](data, transfer)
-            else:
-                data, content_type = await self.upload_sources[transfer.file_type](transfer)
-                await self._send(transfer, data, content_type)
+            async with asyncio.timeout(deadline):
+                await self._transfer(transfer)
         except CwmpFault as fault:
             return int(fault.code), fault.text
+        except TimeoutError:
+            return int(failure), f"the transfer took longer than {deadline:.0f} s"
+        except TlsSetupError as err:
+            return int(failure), str(err)
         except Exception:
             _LOGGER.exception("Transfer %s failed unexpectedly", transfer.command_key)
             return int(FaultCode.INTERNAL_ERROR), "internal error"
         return 0, ""
+
+    async def _transfer(self, transfer: Transfer) -> None:
+        if transfer.is_download:
+            data = await self._fetch(transfer)
+            await self.download_handlers[transfer.file_type](data, transfer)
+        else:
+            data, content_type = await self.upload_sources[transfer.file_type](transfer)
+            await self._send(transfer, data, content_type)
 
     async def _execute_in_window(self, transfer: Transfer) -> None:
         """ScheduleDownload: try within the current window, retry, then the next window."""
@@ -207,6 +224,9 @@ class TransferManager:
         if code not in _REPORTABLE:
             download = transfer.is_download
             code = int(FaultCode.DOWNLOAD_FAILURE if download else FaultCode.UPLOAD_FAILURE)
+        # Whatever the message quotes (a file's text, a URL) is reported, saved and logged:
+        # nothing XML cannot carry, no password.
+        message = xml_safe(redact_url(message))[:256]
         _LOGGER.info(
             "%s %s of %s finished: %s",
             transfer.method,
@@ -214,7 +234,7 @@ class TransferManager:
             transfer.file_type,
             message or "success",
         )
-        transfer.fault_code, transfer.fault_string = code, message[:256]
+        transfer.fault_code, transfer.fault_string = code, message
         transfer.complete_time = datetime.now(UTC)
         transfer.state = TransferState.COMPLETED
         self._changed()
