@@ -117,3 +117,28 @@ async def test_credentials_set_by_the_acs_take_effect(acs: LocalAcs, cpe: Harnes
     assert (await change.result()).ok
     assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 401
     assert await acs.connection_request(harness.cr_url, "genie", "n3w") == 200
+
+
+async def test_a_thousand_half_open_connections_neither_stop_nor_block_the_agent(
+    acs: LocalAcs, cpe: HarnessFactory
+) -> None:
+    harness = await cpe()
+    await (await acs.wait_for_inform(serial=SERIAL)).session.wait_ended()
+    port = harness.config.connection_request_port
+    held: list[asyncio.StreamWriter] = []
+    try:
+        for number in range(1000):  # 4 from each of 250 loopback hosts, none sends anything
+            host = f"127.0.{number // 1000}.{number // 4 + 2}"
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(host, 0))
+            held.append(writer)
+        saves = harness.store.saves  # type: ignore[attr-defined]
+        interval = "Device.ManagementServer.PeriodicInformInterval"
+        task = acs.queue(SERIAL, rpc.set_parameter_values([(interval, "777", "xsd:unsignedInt")]))
+        assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
+        assert (await task.result()).status == 0
+        await harness.wait_idle()
+        assert harness.store.saves > saves  # type: ignore[attr-defined]
+        assert harness.agent.status.state_save_error is None
+    finally:
+        for writer in held:
+            writer.close()

@@ -87,8 +87,9 @@ MAX_CR_CONNECTIONS: Final = 32
 one (two with Digest), so this leaves room for retries while a flood cannot use up the
 process's file descriptors."""
 
-MAX_CR_CONNECTIONS_PER_SOURCE: Final = 4
-"""Open connections from one address."""
+MAX_CR_CONNECTIONS_PER_SOURCE: Final = 8
+"""Open connections from one address (an ACS may send a few Connection Requests at once;
+several ACS nodes may share one address)."""
 
 CR_HEADER_TIMEOUT: Final = 10.0
 """Seconds a client has to send a whole request head once connected."""

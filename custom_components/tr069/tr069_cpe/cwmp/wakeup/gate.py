@@ -15,6 +15,8 @@ import logging
 import time
 from typing import Final
 
+from .quiet import QuietLog
+
 _LOGGER = logging.getLogger(__name__)
 
 # Source addresses whose buckets are remembered (the least recent are forgotten).
@@ -86,6 +88,7 @@ class WakeUpGate:
         self._wake = wake
         self._accepted = TokenBucket(limit)
         self.sources = SourceBuckets(limit)
+        self._quiet = QuietLog(_LOGGER)
 
     def from_source(self, source: str) -> bool:
         """Whether a request from ``source`` is looked at (its own allowance is not used up)."""
@@ -95,7 +98,8 @@ class WakeUpGate:
         """Whether an authenticated request is within the shared limit."""
         if self._accepted.take():
             return True
-        _LOGGER.warning("%s Connection Request refused: rate limit reached", method)
+        message = "%s Connection Request refused: rate limit reached"
+        self._quiet(logging.WARNING, method, message, method)
         return False
 
     def wake(self, method: str) -> None:

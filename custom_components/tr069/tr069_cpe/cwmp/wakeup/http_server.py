@@ -5,23 +5,36 @@ against ConnectionRequestUsername/Password. A valid request is answered 200
 with an empty body *before* the session starts; a burst of requests gives one
 session. Too many requests in a short time are refused with 503 and no
 Retry-After, as the standard asks (the limits are the :class:`WakeUpGate`'s).
+
+The port faces the network, so the server is built to be attacked: at most
+MAX_CR_CONNECTIONS connections (MAX_CR_CONNECTIONS_PER_SOURCE per address; when
+full, the oldest connection that has not sent a request yet makes room), a request
+head within CR_HEADER_TIMEOUT, kept-alive connections closed after CR_IDLE_TIMEOUT,
+heads and bodies of bounded size, and refusals logged at most once per source per
+minute, never with a traceback.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from http import HTTPStatus
 import logging
 import socket
 from typing import Final
 
-from aiohttp import web
-
+from .. import limits
 from ..auth import DigestServer
 from .gate import WakeUpGate
+from .http_wire import HeadError, RequestHead, parse_head, response
+from .quiet import QuietLog
 
 _LOGGER = logging.getLogger(__name__)
 
 REALM: Final = "tr069-cpe"
 METHOD: Final = "HTTP"
+_END_OF_HEAD: Final = b"\r\n\r\n"
+_DISCONNECTED: Final = (ConnectionError, asyncio.IncompleteReadError, OSError)
 
 
 def _free_port() -> int:
@@ -30,8 +43,19 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class _Connection:
+    """One client connection: its source, and whether it has sent a request yet."""
+
+    __slots__ = ("source", "started", "writer")
+
+    def __init__(self, source: str, writer: asyncio.StreamWriter) -> None:
+        self.source = source
+        self.writer = writer
+        self.started = False
+
+
 class ConnectionRequestServer:
-    """aiohttp server for Connection Requests."""
+    """asyncio server for Connection Requests."""
 
     def __init__(
         self,
@@ -46,58 +70,170 @@ class ConnectionRequestServer:
         self._bind_host = bind_host
         self._port = port
         self._digest = DigestServer(REALM)
-        self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
+        self._connections: list[_Connection] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._quiet = QuietLog(_LOGGER)
         self.port = port
+
+    @property
+    def connections(self) -> int:
+        """Connections open now."""
+        return len(self._connections)
+
+    @property
+    def addresses(self) -> list[tuple[str, int]]:
+        """Where the server listens."""
+        sockets = self._server.sockets if self._server is not None else ()
+        return [sock.getsockname()[:2] for sock in sockets]
 
     async def start(self) -> None:
         """Listen; raises OSError when the port is taken."""
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await runner.setup()
         port = self._port
         if port == 0 and self._bind_host is None:
             # Every interface with "any port" would give IPv4 and IPv6 different ports.
             port = _free_port()
-        site = web.TCPSite(runner, self._bind_host, port, reuse_address=True)
-        try:
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        if runner.addresses:
-            self.port = int(runner.addresses[0][1])
+        self._server = await asyncio.start_server(
+            self._accept,
+            self._bind_host,
+            port,
+            reuse_address=True,
+            limit=limits.CR_MAX_HEAD_BYTES,
+        )
+        if self.addresses:
+            self.port = int(self.addresses[0][1])
 
     async def stop(self) -> None:
-        """Stop listening and release the port."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        """Stop listening, close every connection and release the port."""
+        if self._server is None:
+            return
+        self._server.close()
+        for connection in list(self._connections):
+            connection.writer.transport.abort()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.wait_closed()
+        self._server = None
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
-        if request.path != self.path:
-            return web.Response(status=404)
-        if request.method != "GET":
-            return web.Response(status=405, headers={"Allow": "GET"})
-        if not self._gate.from_source(request.remote or ""):
-            _LOGGER.warning("Connection Requests from %s refused: too many", request.remote)
-            return web.Response(status=503)
-        username, password = self._gate.credentials()
-        verdict = self._digest.verify(
-            "GET", request.path_qs, request.headers.get("Authorization"), username, password
-        )
-        if not verdict:
-            if request.headers.get("Authorization") and verdict is False:
-                _LOGGER.info("Connection Request with wrong credentials from %s", request.remote)
-            return web.Response(
-                status=401,
-                headers={"WWW-Authenticate": self._digest.challenge(stale=verdict is None)},
+    # ------------------------------------------------------------------ connections
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        source = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
+        if not self._admit(source):
+            # Busy, said at once: the connection is closed without reading anything.
+            writer.write(response(HTTPStatus.SERVICE_UNAVAILABLE, close=True))
+            writer.close()
+            return
+        connection = _Connection(source, writer)
+        self._connections.append(connection)
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            await self._converse(reader, connection)
+        except _DISCONNECTED:
+            pass
+        except TimeoutError:
+            self._quiet(
+                logging.INFO, source, "Connection from %s closed: no request in time", source
             )
+        except Exception:  # a bug must not leave a traceback per request: one line, quietly
+            _LOGGER.debug("Connection Request from %s failed", source, exc_info=True)
+            self._quiet(logging.ERROR, source, "Connection Request from %s failed", source)
+        finally:
+            if connection in self._connections:  # an evicted one is gone already
+                self._connections.remove(connection)
+            self._tasks.discard(task)
+            writer.close()
+
+    def _admit(self, source: str) -> bool:
+        """Room for one more connection from ``source`` (evicting an idle one if need be)."""
+        if sum(1 for item in self._connections if item.source == source) >= (
+            limits.MAX_CR_CONNECTIONS_PER_SOURCE
+        ):
+            self._quiet(
+                logging.WARNING, source, "Connections from %s refused: too many open", source
+            )
+            return False
+        if len(self._connections) < limits.MAX_CR_CONNECTIONS:
+            return True
+        idle = next((item for item in self._connections if not item.started), None)
+        if idle is None:
+            self._quiet(logging.WARNING, source, "Connection from %s refused: server full", source)
+            return False
+        idle.writer.transport.abort()  # its handler sees the connection lost and ends
+        self._connections.remove(idle)
+        return True
+
+    async def _converse(self, reader: asyncio.StreamReader, connection: _Connection) -> None:
+        """Serve requests on one connection until it should close."""
+        timeout = limits.CR_HEADER_TIMEOUT
+        source = connection.source
+        for _ in range(limits.CR_MAX_REQUESTS_PER_CONNECTION):
+            try:
+                async with asyncio.timeout(timeout):
+                    head = await _read_request(reader, connection)
+            except HeadError as err:
+                self._quiet(logging.INFO, source, "Bad request from %s: %s", source, err)
+                await _answer(connection, response(err.status, close=True))
+                return
+            if not await self._serve(head, connection):
+                return
+            timeout = limits.CR_IDLE_TIMEOUT
+
+    async def _serve(self, head: RequestHead, connection: _Connection) -> bool:
+        """Answer one request; whether the connection stays open."""
+        status, headers = self._verdict(head, connection.source)
+        keep = head.keep_alive and status in (HTTPStatus.OK, HTTPStatus.UNAUTHORIZED)
+        await _answer(connection, response(status, headers, close=not keep))
+        if status is HTTPStatus.OK:
+            self._gate.wake(METHOD)
+        return keep
+
+    # ------------------------------------------------------------------ requests
+    def _verdict(self, head: RequestHead, source: str) -> tuple[HTTPStatus, dict[str, str]]:
+        if head.path != self.path:
+            self._quiet(logging.INFO, source, "Request from %s for an unknown path", source)
+            return HTTPStatus.NOT_FOUND, {}
+        if head.method != "GET":
+            return HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": "GET"}
+        if not self._gate.from_source(source):
+            self._quiet(
+                logging.WARNING, source, "Connection Requests from %s refused: too many", source
+            )
+            return HTTPStatus.SERVICE_UNAVAILABLE, {}
+        authorization = head.headers.get("authorization")
+        username, password = self._gate.credentials()
+        verdict = self._digest.verify("GET", head.target, authorization, username, password)
+        if not verdict:
+            if authorization and verdict is False:
+                self._quiet(
+                    logging.INFO,
+                    source,
+                    "Connection Request with wrong credentials from %s",
+                    source,
+                )
+            challenge = self._digest.challenge(stale=verdict is None)
+            return HTTPStatus.UNAUTHORIZED, {"WWW-Authenticate": challenge}
         if not self._gate.admit(METHOD):
-            return web.Response(status=503)
-        response = web.Response(status=200)
-        await response.prepare(request)
-        await response.write_eof()
-        self._gate.wake(METHOD)
-        return response
+            return HTTPStatus.SERVICE_UNAVAILABLE, {}
+        return HTTPStatus.OK, {}
+
+
+async def _read_request(reader: asyncio.StreamReader, connection: _Connection) -> RequestHead:
+    """The next request's head (its body read and dropped); HeadError when unusable."""
+    try:
+        raw = await reader.readuntil(_END_OF_HEAD)
+    except asyncio.LimitOverrunError:
+        raise HeadError(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "a head too large") from None
+    connection.started = True
+    head = parse_head(raw)
+    await reader.readexactly(head.body_length(limits.CR_MAX_BODY_BYTES))
+    return head
+
+
+async def _answer(connection: _Connection, data: bytes) -> None:
+    connection.writer.write(data)
+    with contextlib.suppress(*_DISCONNECTED):
+        await connection.writer.drain()
