@@ -75,6 +75,8 @@ class LocalAcs(AcsState):
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
         self._reaper: asyncio.Task[None] | None = None
+        self._tls_server: asyncio.Server | None = None
+        self._handshakes: set[asyncio.Task[None]] = set()
         self.cwmp = CwmpEndpoint(self)
         self.files = FileServer(self.notifier, upload_dir)
         self.nbi = NbiApi(self)
@@ -101,8 +103,16 @@ class LocalAcs(AcsState):
         self._port = int(sock.getsockname()[1])
         runner = web.AppRunner(self.make_app(), shutdown_timeout=1.0, handler_cancellation=True)
         await runner.setup()
-        ssl_context = self.tls_material.server_context() if self.tls_material else None
-        await web.SockSite(runner, sock, ssl_context=ssl_context).start()
+        if self.tls_material is None:
+            await web.SockSite(runner, sock).start()
+        else:
+            # The handshake is done by the ACS itself (see TlsAcceptor), not by asyncio's server.
+            context = self.tls_material.server_context()
+            handler = runner.server
+            assert handler is not None
+            self._tls_server = await asyncio.get_running_loop().create_server(
+                lambda: tls_module.TlsAcceptor(handler, context, self._handshakes), sock=sock
+            )
         self._runner = runner
         self._reaper = asyncio.create_task(self._reap_loop(), name="local_acs reaper")
         _LOGGER.info("LocalAcs listening on %s", self.url)
@@ -116,6 +126,12 @@ class LocalAcs(AcsState):
             self._reaper = None
         for session in list(self.sessions):
             self.end_session(session, "ACS stopped")
+        if self._tls_server is not None:
+            self._tls_server.close()
+            for handshake in list(self._handshakes):
+                handshake.cancel()
+            await asyncio.gather(*self._handshakes, return_exceptions=True)
+            self._tls_server = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

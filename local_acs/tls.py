@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import ipaddress
+import logging
 from pathlib import Path
 import ssl
 import tempfile
@@ -14,7 +17,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+_LOGGER = logging.getLogger(__name__)
+
 DEFAULT_HOSTS = ("127.0.0.1", "localhost")
+HANDSHAKE_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -128,3 +134,61 @@ def generate(hosts: tuple[str, ...] = DEFAULT_HOSTS, days: int = 30) -> TlsMater
             serialization.NoEncryption(),
         ).decode(),
     )
+
+
+class TlsAcceptor(asyncio.Protocol):
+    """Accepts a TCP connection, does the TLS handshake itself, then hands over.
+
+    asyncio's own TLS server reports every handshake a client breaks off (a CPE that
+    refuses the certificate, a reset, a silent peer) to the loop's exception handler
+    when the loop runs in debug mode, as Home Assistant's tests do. Doing the
+    handshake here with ``loop.start_tls`` keeps a misbehaving peer the ACS's
+    business: the connection is closed and a line is logged.
+    """
+
+    def __init__(
+        self,
+        protocol_factory: Callable[[], asyncio.BaseProtocol],
+        context: ssl.SSLContext,
+        handshakes: set[asyncio.Task[None]],
+    ) -> None:
+        self._factory = protocol_factory
+        self._context = context
+        self._handshakes = handshakes
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Start the handshake (nothing is read before it begins)."""
+        assert isinstance(transport, asyncio.Transport)
+        transport.pause_reading()
+        task = asyncio.get_running_loop().create_task(self._handshake(transport))
+        self._handshakes.add(task)
+        task.add_done_callback(self._handshakes.discard)
+
+    async def _handshake(self, transport: asyncio.Transport) -> None:
+        protocol = self._factory()
+        try:
+            secure = await asyncio.get_running_loop().start_tls(
+                transport,
+                protocol,
+                self._context,
+                server_side=True,
+                ssl_handshake_timeout=HANDSHAKE_TIMEOUT,
+            )
+        except (OSError, TimeoutError, ConnectionError) as err:  # ssl.SSLError is an OSError
+            _LOGGER.info("TLS handshake with %s broken off: %r", _peer(transport), err)
+            transport.abort()
+            return
+        if secure is None:  # the peer went away as the handshake ended
+            transport.abort()
+            return
+        protocol.connection_made(secure)
+
+    def data_received(self, data: bytes) -> None:
+        """Never called: reading is paused until start_tls takes the transport over."""
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The peer left before the handshake began; start_tls sees it too."""
+
+
+def _peer(transport: asyncio.BaseTransport) -> object:
+    return transport.get_extra_info("peername")

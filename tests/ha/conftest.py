@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
-import ssl
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -64,32 +62,6 @@ async def acs(request: pytest.FixtureRequest) -> AsyncIterator[LocalAcs]:
     async with LocalAcs(**getattr(request, "param", {})) as server:
         yield server
     assert_schema_valid(server)
-
-
-@pytest.fixture
-def tolerate_refused_tls_handshakes(hass: HomeAssistant) -> Iterator[None]:
-    """The TLS ACS's own noise when the gateway refuses its certificate.
-
-    asyncio reports a handshake the client aborts to the loop's exception handler
-    ("Error on transport creation for incoming connection"); the test harness would
-    fail the test on it, although it is the peer's server side working as intended.
-    """
-    loop = hass.loop
-    handler = loop.get_exception_handler()
-
-    def filtered(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if str(context.get("message", "")).startswith(
-            "Error on transport creation for incoming connection"
-        ) and isinstance(context.get("exception"), (ConnectionResetError, ssl.SSLError)):
-            return
-        if handler is not None:
-            handler(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(filtered)
-    yield
-    loop.set_exception_handler(handler)
 
 
 @pytest.fixture

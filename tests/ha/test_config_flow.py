@@ -174,7 +174,6 @@ async def test_user_flow_errors_and_recovery(
     cr_port: int,
     breaker: Breaker,
     errors: dict[str, str],
-    tolerate_refused_tls_handshakes: None,
 ) -> None:
     result = await start_user_flow(hass)
     data = user_input(acs.url, cr_port)
