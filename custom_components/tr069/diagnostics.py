@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_CA_CERTIFICATE, CONF_JID, CONF_SERVER
 from .coordinator import Tr069ConfigEntry
+from .tr069_cpe import is_secret_name, redact_url
 
 TO_REDACT = {CONF_PASSWORD, CONF_USERNAME, CONF_CA_CERTIFICATE, CONF_JID, CONF_SERVER}
 # Credentials, the address the ACS wakes the gateway at, and where the meters are.
@@ -33,10 +34,11 @@ def _parameter_values(entry: Tr069ConfigEntry) -> dict[str, str]:
     datamodel = entry.runtime_data.agent.datamodel
     values = {}
     for node in datamodel.parameters(""):
-        if node.spec.hidden or node.path.endswith(_REDACTED_PARAMETERS):
+        secret = node.spec.hidden or is_secret_name(node.path)
+        if secret or node.path.endswith(_REDACTED_PARAMETERS):
             values[node.path] = "**REDACTED**"
         else:
-            values[node.path] = node.spec.type.to_text(node.current())
+            values[node.path] = redact_url(node.spec.type.to_text(node.current()))
     return values
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from .agent_config import async_build_agent_config
-from .tr069_cpe import MemoryStateStore, SessionOutcome, build_gateway
+from .tr069_cpe import MemoryStateStore, SessionOutcome, build_gateway, redact_url
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ async def async_probe(
     finally:
         await agent.shutdown()
     if result.error is not None:
-        _LOGGER.debug("First session with %s failed: %s", config.acs_url, result.error)
+        url = redact_url(config.acs_url)
+        _LOGGER.debug("First session with %s failed: %s", url, result.error)
         return ProbeResult(FLOW_ERRORS[result.error.outcome], str(result.error))
     return ProbeResult(None, state=store.data)

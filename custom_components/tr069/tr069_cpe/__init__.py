@@ -11,6 +11,7 @@ from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
 from .cwmp.config import OUI_PATTERN, AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject, Source
+from .cwmp.redaction import is_secret_name, redact_url
 from .cwmp.state import (
     JsonFileStateStore,
     MemoryStateStore,
@@ -67,7 +68,9 @@ __all__ = [
     "XmppAccount",
     "build_gateway",
     "install_profiles",
+    "is_secret_name",
     "presentation",
     "profile_file_type",
     "read_profile_folder",
+    "redact_url",
 ]

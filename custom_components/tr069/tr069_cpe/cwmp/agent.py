@@ -33,6 +33,7 @@ from .management_server import PERIODIC_SETTINGS, ManagementServer
 from .notifications import Notifications
 from .persistence import StatePersistence
 from .planner import SessionPlan, SessionPlanner
+from .redaction import redact_url
 from .rpc import RPCS, dispatch
 from .session import CwmpSession, MessageObserver, SessionResult
 from .session_log import SessionLog
@@ -101,7 +102,7 @@ class CpeAgent:
         # (a configuration file applied in slices), so neither sees the other half done.
         self.datamodel_lock = asyncio.Lock()
         self.notifications = Notifications(self.datamodel, self._on_active_change)
-        self.status = AgentStatus(acs_url=config.acs_url)
+        self.status = AgentStatus(acs_url=redact_url(config.acs_url))
         self.transfers = TransferManager(
             on_change=self._on_transfers_changed,
             ssl_context=self._ssl_context,
@@ -155,7 +156,7 @@ class CpeAgent:
         if state.reboot_command_key is not None:
             self.planner.events.add(Event(EventCode.M_REBOOT, state.reboot_command_key))
         self._reschedule_periodic()
-        self._update_status(acs_url=self.acs_url, retry_count=self.planner.retry_count)
+        self._update_status(acs_url=redact_url(self.acs_url), retry_count=self.planner.retry_count)
         await self.persist()
 
     async def shutdown(self) -> None:
@@ -338,9 +339,10 @@ class CpeAgent:
                 continue
             name = self.management_server.name_of(change.path)
             if name == "URL" and change.new != self.planner.bootstrapped_url:
-                _LOGGER.info("ACS URL changed to %s: BOOTSTRAP follows", change.new)
+                url = redact_url(str(change.new))
+                _LOGGER.info("ACS URL changed to %s: BOOTSTRAP follows", url)
                 self._bootstrap()
-                self._update_status(acs_url=str(change.new))
+                self._update_status(acs_url=url)
                 self.wake()
             elif name in PERIODIC_SETTINGS:
                 reschedule = True

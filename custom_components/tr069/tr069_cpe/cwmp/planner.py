@@ -24,6 +24,7 @@ from .events import Event, EventCode, EventQueue
 from .limits import MAX_RETRY_WAIT
 from .management_server import ManagementServer
 from .notifications import Notifications
+from .redaction import redact_url
 from .retry import retry_wait
 from .rpc.inform import DeviceId, inform_body
 from .rpc.transfer_complete import transfer_complete_body
@@ -282,7 +283,8 @@ class SessionPlanner:
         """Record how the session ended: RetryCount, the next attempt, the status."""
         if plan.compress and not compressed:
             _LOGGER.info(
-                "%s does not take gzip bodies (415): sending them plain from now on", plan.url
+                "%s does not take gzip bodies (415): sending them plain from now on",
+                redact_url(plan.url),
             )
             self._gzip_refused_by = plan.url
         if not result.informed:
@@ -301,7 +303,8 @@ class SessionPlanner:
 
     def _succeeded(self) -> None:
         if self.retry_count:
-            _LOGGER.info("%s answers again (after %d retries)", self._ms.url, self.retry_count)
+            acs = redact_url(self._ms.url)
+            _LOGGER.info("%s answers again (after %d retries)", acs, self.retry_count)
         self.retry_count = 0
         self._timers.retry_at = None
         self._update_status(
@@ -323,7 +326,7 @@ class SessionPlanner:
         _LOGGER.log(
             logging.WARNING if self.retry_count == 1 else logging.DEBUG,
             "Session with %s failed (%s); retry %d in %.0f s",
-            self._ms.url,
+            redact_url(self._ms.url),
             error,
             self.retry_count,
             wait,
