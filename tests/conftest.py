@@ -9,8 +9,10 @@ When the schemas are absent this is said at the top of the run, not hidden.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import os
 import sys
 
+from hypothesis import HealthCheck, settings
 import pytest
 
 from local_acs.validation import SchemaValidator, schemas_dir
@@ -19,6 +21,24 @@ from tr069_cpe.cwmp.session import CwmpSession
 from tr069_cpe.cwmp.transport import AcsReply
 
 _VALIDATOR = SchemaValidator()
+
+# Property tests: a bounded, deterministic budget in the suite; scripts/fuzz draws anew.
+settings.register_profile(
+    "suite",
+    max_examples=200,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=1000,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 # The core is importable as ``tr069_cpe`` (the runner's name) and, inside Home Assistant,
 # as ``custom_components.tr069.tr069_cpe``. The integration imports only the front door,

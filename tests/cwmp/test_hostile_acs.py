@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from local_acs import LocalAcs, RpcResult, rpc
-from local_acs.inject import NotAnAcs, ServiceUnavailable
+from local_acs.inject import NotAnAcs, Redirect, ServiceUnavailable
 from local_acs.rpc import AcsRequest
 from tests.agent_harness import SERIAL, AgentHarness
 from tests.conformance.driver import fixed, provision, settled, until
@@ -399,3 +399,23 @@ async def test_an_acs_answering_a_byte_at_a_time_is_cut_off(
         server.close()
         await asyncio.gather(*(task for task in handlers if task is not None))
         await server.wait_closed()
+
+
+@pytest.mark.parametrize("location", ["http://[::1/", "http://127.0.0.1:99999/", "gopher://x/"])
+async def test_a_redirect_nowhere_fails_only_that_session(
+    acs: LocalAcs, cpe: HarnessFactory, location: str
+) -> None:
+    acs.inject(Redirect(location=location, on="Inform"))
+    harness = await cpe(run=False)
+    result = await harness.agent.run_once()
+    assert result.error is not None
+    assert (await harness.agent.run_once()).success
+
+
+async def test_an_acs_url_that_cannot_be_parsed_fails_sessions_not_the_agent(
+    acs: LocalAcs, cpe: HarnessFactory
+) -> None:
+    harness = await cpe(run=False, url="http://[::1/")
+    result = await harness.agent.run_once()
+    assert result.error is not None
+    assert result.error.outcome is SessionOutcome.CANNOT_CONNECT

@@ -142,3 +142,52 @@ async def test_a_file_with_a_lone_surrogate_is_reported_and_bricks_nothing(
     assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
     assert (await values.result()).ok
     assert agent.transfers.transfers == []
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://[::1/f.json", "ftp://127.0.0.1:99999/f.json", "ftp://h:abc/f"]
+)
+async def test_a_url_that_cannot_be_parsed_is_9003(
+    acs: LocalAcs, cpe: HarnessFactory, url: str
+) -> None:
+    harness = await cpe(meters=True)
+    await (await acs.wait_for_inform(serial=SERIAL)).session.wait_ended()
+    task = acs.queue(SERIAL, rpc.download(url, CONFIG, command_key="bad-url"))
+    assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
+    result = await task.result()
+    assert result.fault is not None
+    assert result.fault.code == 9003
+
+
+@pytest.mark.parametrize(
+    "replies",
+    [
+        [b"220 hello\r\n", b"\xff\xfe\xfd garbage\r\n"],
+        [b"220 hello\r\n", b"230 in\r\n", b"200 ok\r\n", b"227 Entering Passive Mode (x,y)\r\n"],
+        [b"220 hello\r\n", b"2\r\n"],
+        [b"hello, not FTP\r\n"],
+    ],
+    ids=["not-text", "passive-address-garbage", "short-reply", "not-ftp"],
+)
+async def test_an_ftp_server_that_speaks_garbage_ends_the_download_cleanly(
+    acs: LocalAcs,
+    cpe: HarnessFactory,
+    raw_server: Callable[[Serve], Awaitable[str]],
+    caplog: pytest.LogCaptureFixture,
+    replies: list[bytes],
+) -> None:
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for reply in replies:
+            writer.write(reply)
+            await writer.drain()
+            await reader.readline()
+        await asyncio.Event().wait()
+
+    url = (await raw_server(garbage)).replace("http://", "ftp://")
+    harness = await cpe(meters=True)
+    await (await acs.wait_for_inform(serial=SERIAL)).session.wait_ended()
+    code, _string = await download_and_report(acs, harness, url)
+    assert code in (9010, 9015)  # cwmp-1-0: the precise code leads the FaultString
+    assert all(
+        record.exc_info is None for record in caplog.records if record.name.startswith("tr069")
+    )

@@ -16,9 +16,13 @@ async def local_address_towards(url: str) -> str:
 
     A UDP socket is "connected" (no packet is sent) and asked for its address.
     """
-    parts = urlsplit(url)
-    host = parts.hostname or "127.0.0.1"
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "127.0.0.1"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as err:
+        _LOGGER.warning("Cannot tell the local address towards an invalid URL (%s)", err)
+        return "127.0.0.1"
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_DGRAM)
         family, _, _, _, address = infos[0]

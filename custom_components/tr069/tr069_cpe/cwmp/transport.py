@@ -166,6 +166,8 @@ class AcsClient:
             raise AcsError(SessionOutcome.TIMEOUT, "no answer from the ACS in time") from err
         except (aiohttp.ClientError, OSError) as err:
             raise AcsError(SessionOutcome.CANNOT_CONNECT, f"connection broken: {err}") from err
+        except ValueError as err:  # a redirect to a URL that cannot be parsed, and the like
+            raise AcsError(SessionOutcome.HTTP_ERROR, f"unusable answer: {err}") from err
 
     async def _handle(
         self, response: aiohttp.ClientResponse, body: bytes | None

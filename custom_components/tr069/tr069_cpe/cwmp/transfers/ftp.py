@@ -12,6 +12,9 @@ from ..faults import CwmpFault, FaultCode
 from .buffer import LimitedBuffer
 
 _BLOCK = 65536
+# What a hostile FTP server can make aioftp raise: its own errors, the network's, and
+# the decoding of replies that are not FTP (ValueError, IndexError), URLs included.
+_FTP_ERRORS = (aioftp.AIOFTPException, OSError, TimeoutError, ValueError, IndexError)
 
 
 def _fault(err: Exception, download: bool) -> CwmpFault:
@@ -58,7 +61,7 @@ async def ftp_fetch(
         ):
             async for block in stream.iter_by_block(_BLOCK):
                 buffer.append(block)
-    except (aioftp.AIOFTPException, OSError, TimeoutError) as err:
+    except _FTP_ERRORS as err:
         raise _fault(err, download=True) from err
     return buffer.data()
 
@@ -73,5 +76,5 @@ async def ftp_send(
             client.upload_stream(path) as stream,
         ):
             await stream.write(data)
-    except (aioftp.AIOFTPException, OSError, TimeoutError) as err:
+    except _FTP_ERRORS as err:
         raise _fault(err, download=False) from err

@@ -79,7 +79,12 @@ class TransferManager:
             raise CwmpFault(
                 FaultCode.INVALID_ARGUMENTS, f"FileType {transfer.file_type!r} is not supported"
             )
-        scheme = urlsplit(transfer.url).scheme.lower()
+        try:
+            parts = urlsplit(transfer.url)
+            parts.port  # noqa: B018 - a port out of range or not a number raises here
+        except ValueError as err:
+            raise CwmpFault(FaultCode.INVALID_ARGUMENTS, f"the URL is not valid: {err}") from None
+        scheme = parts.scheme.lower()
         if scheme not in SCHEMES:
             raise CwmpFault(
                 FaultCode.UNSUPPORTED_TRANSFER_PROTOCOL,
