@@ -322,7 +322,20 @@ async def test_schedule_informs_are_bounded(acs: LocalAcs, ready: AgentHarness) 
 
 
 # ---------------------------------------------------------------------- numbers
-@pytest.mark.parametrize("retry_after", ["inf", "1e12", "nan", "-5", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "retry_after",
+    [
+        "inf",
+        "1e12",
+        "nan",
+        "-5",
+        "99999999999999999999",
+        "Wed, 21 Oct 2099 07:28:00 GMT",
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37",
+        "Sun, 99 Nov 1994 08:49:37 GMT",
+    ],
+)
 async def test_any_retry_after_leaves_a_retry_within_a_day(
     acs: LocalAcs, cpe: HarnessFactory, retry_after: str
 ) -> None:

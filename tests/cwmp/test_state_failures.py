@@ -223,3 +223,34 @@ async def test_leftovers_of_an_interrupted_save_are_removed_at_start(
     for name in ("state.json", "state.json.bak"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
     assert SERIAL in path.read_text()
+
+
+async def test_a_corrupt_copy_too_means_the_defaults(acs: LocalAcs, tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text('{"version": ')
+    (tmp_path / "state.json.bak").write_text("[]")
+    async with agent_on(acs, path) as harness:
+        inform = await settled(acs)
+        assert [event.code for event in inform.events] == ["0 BOOTSTRAP", "1 BOOT"]
+        assert "started from the defaults" in (harness.agent.status.state_problem or "")
+
+
+async def test_on_a_read_only_disk_an_unusable_state_stays_and_the_copy_is_used(
+    acs: LocalAcs, small_disk: Path
+) -> None:
+    path = small_disk / "state.json"
+    async with agent_on(acs, path) as harness:
+        await settled(acs)
+        await set_interval(acs, harness, 2400)
+    async with agent_on(acs, path):
+        await settled(acs)  # a good start keeps a copy
+    path.write_text('{"version": 99}')
+    with read_only(small_disk):
+        async with agent_on(acs, path) as harness:
+            await settled(acs)
+            status = harness.agent.status
+            assert "nor set aside" in (status.state_problem or "")
+            assert "started from the last good copy" in (status.state_problem or "")
+            assert harness.agent.datamodel.value(INTERVAL) == 2400
+            assert "Read-only file system" in (status.state_save_error or "")
+        assert path.read_text() == '{"version": 99}'
