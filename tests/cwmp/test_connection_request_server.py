@@ -16,7 +16,7 @@ import pytest
 
 from local_acs.auth import solve_challenge
 from tr069_cpe.cwmp import limits
-from tr069_cpe.cwmp.wakeup import RateLimit, WakeUpGate
+from tr069_cpe.cwmp.wakeup import RateLimit, WakeUpGate, http_server
 from tr069_cpe.cwmp.wakeup.http_server import ConnectionRequestServer
 
 PATH = "/secret-path"
@@ -157,6 +157,38 @@ async def test_every_interface_on_any_port_is_one_port() -> None:
         assert {address[1] for address in server.addresses} == {server.port}
     finally:
         await server.stop()
+
+
+async def test_a_picked_port_taken_meanwhile_is_picked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Many gateways starting at once (a fleet) each pick a free port, then bind it.
+    with socket.socket() as taken:
+        taken.bind(("", 0))
+        taken.listen()
+        picks = iter([taken.getsockname()[1]])
+        pick = http_server._free_port
+        monkeypatch.setattr(http_server, "_free_port", lambda: next(picks, None) or pick())
+        server = ConnectionRequestServer(
+            path=PATH, gate=WakeUpGate(lambda: ("a", "b"), list), port=0
+        )
+        await server.start()
+        try:
+            assert server.port != taken.getsockname()[1]
+        finally:
+            await server.stop()
+
+
+async def test_a_configured_port_in_use_is_an_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = ConnectionRequestServer(
+            path=PATH, gate=WakeUpGate(lambda: ("a", "b"), list), bind_host="127.0.0.1", port=port
+        )
+        with pytest.raises(OSError):
+            await server.start()
 
 
 # ---------------------------------------------------------------------- connections

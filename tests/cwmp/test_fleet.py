@@ -6,13 +6,19 @@ import asyncio
 import os
 from pathlib import Path
 import resource
+import shutil
 import signal
 import socket
+
+import pytest
 
 from local_acs import LocalAcs, rpc
 from tr069_cpe import fleet, runner
 
 CR = ("fleet-cr", "fleet-secret")
+PROFILE = (
+    Path(__file__).parents[1] / "meters" / "files" / "profiles" / "de_zaehlerstaende.profile.json"
+)
 
 
 def fleet_arguments(url: str, state: Path, count: int, port: int) -> list[str]:
@@ -63,40 +69,36 @@ def test_the_descriptor_limit_grows_with_the_fleet() -> None:
 
 
 async def test_a_fleet_bootstraps_answers_and_reboots_its_gateways(
-    acs: LocalAcs, tmp_path: Path
+    acs: LocalAcs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    os.environ["TR069_CR_USERNAME"], os.environ["TR069_CR_PASSWORD"] = CR
-    try:
-        args = runner.parse_args(fleet_arguments(acs.url, tmp_path, 3, 0))
-        task = asyncio.create_task(
-            fleet.run_fleet(args, lambda member: runner.build_agent(member, None))
-        )
-        informs = {
-            serial: await acs.wait_for_inform(serial=serial, event="0 BOOTSTRAP")
-            for serial in ("FLEET-1", "FLEET-2", "FLEET-3")
-        }
-        urls = {
-            serial: next(
-                item.value for item in inform.parameters if item.name.endswith("RequestURL")
-            )
-            for serial, inform in informs.items()
-        }
-        assert len(set(urls.values())) == 3  # a port each
-        for inform in informs.values():
-            await inform.session.wait_ended()
-        reboot = acs.queue("FLEET-2", rpc.reboot("fleet-reboot"))
-        assert await acs.connection_request(urls["FLEET-2"], *CR) == 200
-        assert (await reboot.result()).ok
-        again = await acs.wait_for_inform(serial="FLEET-2", event="M Reboot")
-        # A new port after the restart (--cr-port 0): the ACS hears of the new URL.
-        assert [event.code for event in again.events] == ["1 BOOT", "M Reboot", "4 VALUE CHANGE"]
-        await again.session.wait_ended()
-        states = await asyncio.to_thread(lambda: sorted(path.name for path in tmp_path.iterdir()))
-        assert states == ["FLEET-1", "FLEET-2", "FLEET-3"]
-        os.kill(os.getpid(), signal.SIGTERM)
-        assert await asyncio.wait_for(task, 10) == 0
-    finally:
-        del os.environ["TR069_CR_USERNAME"], os.environ["TR069_CR_PASSWORD"]
+    monkeypatch.setenv("TR069_CR_USERNAME", CR[0])
+    monkeypatch.setenv("TR069_CR_PASSWORD", CR[1])
+    args = runner.parse_args(fleet_arguments(acs.url, tmp_path, 3, 0))
+    task = asyncio.create_task(
+        fleet.run_fleet(args, lambda member: runner.start_gateway(member, None))
+    )
+    informs = {
+        serial: await acs.wait_for_inform(serial=serial, event="0 BOOTSTRAP")
+        for serial in ("FLEET-1", "FLEET-2", "FLEET-3")
+    }
+    urls = {
+        serial: next(item.value for item in inform.parameters if item.name.endswith("RequestURL"))
+        for serial, inform in informs.items()
+    }
+    assert len(set(urls.values())) == 3  # a port each
+    for inform in informs.values():
+        await inform.session.wait_ended()
+    reboot = acs.queue("FLEET-2", rpc.reboot("fleet-reboot"))
+    assert await acs.connection_request(urls["FLEET-2"], *CR) == 200
+    assert (await reboot.result()).ok
+    again = await acs.wait_for_inform(serial="FLEET-2", event="M Reboot")
+    # A new port after the restart (--cr-port 0): the ACS hears of the new URL.
+    assert [event.code for event in again.events] == ["1 BOOT", "M Reboot", "4 VALUE CHANGE"]
+    await again.session.wait_ended()
+    states = await asyncio.to_thread(lambda: sorted(path.name for path in tmp_path.iterdir()))
+    assert states == ["FLEET-1", "FLEET-2", "FLEET-3"]
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert await asyncio.wait_for(task, 10) == 0
 
 
 async def test_a_fleet_reports_a_port_it_cannot_use(acs: LocalAcs, tmp_path: Path) -> None:
@@ -105,10 +107,36 @@ async def test_a_fleet_reports_a_port_it_cannot_use(acs: LocalAcs, tmp_path: Pat
         taken.listen()
         port = taken.getsockname()[1]
         args = runner.parse_args(fleet_arguments(acs.url, tmp_path, 2, port))
-        code = await fleet.run_fleet(args, lambda member: runner.build_agent(member, None))
+        code = await fleet.run_fleet(args, lambda member: runner.start_gateway(member, None))
     assert code == 2
 
 
 def test_the_command_line_refuses_a_fleet_with_once(tmp_path: Path) -> None:
     arguments = fleet_arguments("http://127.0.0.1:1/", tmp_path, 2, 0)
     assert runner.main([*arguments, "--once"]) == 2
+
+
+async def test_every_gateway_of_a_fleet_gets_the_profiles(
+    acs: LocalAcs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TR069_CR_USERNAME", CR[0])
+    monkeypatch.setenv("TR069_CR_PASSWORD", CR[1])
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    shutil.copy(PROFILE, profiles)
+    arguments = [*fleet_arguments(acs.url, tmp_path / "state", 2, 0), "--profiles", str(profiles)]
+    task = asyncio.create_task(
+        fleet.run_fleet(runner.parse_args(arguments), lambda m: runner.start_gateway(m, None))
+    )
+    try:
+        for serial in ("FLEET-1", "FLEET-2"):
+            inform = await acs.wait_for_inform(serial=serial, event="0 BOOTSTRAP")
+            await inform.session.wait_ended()
+            names = acs.queue(serial, rpc.get_parameter_values(["Device.X_FFFFFF_FormatProfile."]))
+            url = acs.device(serial).connection_request_url
+            assert await acs.connection_request(url, *CR) == 200
+            values = (await names.result()).values
+            assert "de-zaehlerstaende" in values.values(), values
+    finally:
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert await asyncio.wait_for(task, 10) == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import contextlib
 import logging
 import resource
@@ -20,7 +20,6 @@ import signal
 from typing import Final
 
 from .cwmp.agent import CpeAgent
-from .cwmp.state import StateStoreError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -29,7 +28,8 @@ SETUP_CONCURRENCY: Final = 64
 # Descriptors per gateway: its listening sockets, a session, a Connection Request.
 DESCRIPTORS_PER_GATEWAY: Final = 6
 
-type BuildAgent = Callable[[argparse.Namespace], CpeAgent]
+# Builds and sets up one gateway; None when it cannot start (the reason is logged).
+type StartGateway = Callable[[argparse.Namespace], Awaitable[CpeAgent | None]]
 
 
 def members(args: argparse.Namespace) -> list[argparse.Namespace]:
@@ -71,7 +71,7 @@ def raise_descriptor_limit(gateways: int) -> None:
             )
 
 
-async def run_fleet(args: argparse.Namespace, build: BuildAgent) -> int:
+async def run_fleet(args: argparse.Namespace, start: StartGateway) -> int:
     """Run every gateway until SIGINT/SIGTERM; 2 (and every gateway stops) if one cannot start."""
     raise_descriptor_limit(args.fleet)
     stop = asyncio.Event()
@@ -81,7 +81,7 @@ async def run_fleet(args: argparse.Namespace, build: BuildAgent) -> int:
     starting = asyncio.Semaphore(SETUP_CONCURRENCY)
     try:
         results = await asyncio.gather(
-            *(_gateway(member, build, starting, stop) for member in members(args))
+            *(_gateway(member, start, starting, stop) for member in members(args))
         )
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -90,19 +90,15 @@ async def run_fleet(args: argparse.Namespace, build: BuildAgent) -> int:
 
 
 async def _gateway(
-    args: argparse.Namespace, build: BuildAgent, starting: asyncio.Semaphore, stop: asyncio.Event
+    args: argparse.Namespace, start: StartGateway, starting: asyncio.Semaphore, stop: asyncio.Event
 ) -> int:
     """One gateway: set up, run until stopped, start again after a Reboot."""
     while not stop.is_set():
-        agent = build(args)
         async with starting:
-            try:
-                await agent.setup()
-            except (OSError, StateStoreError) as err:
-                await agent.shutdown()
-                _LOGGER.error("%s cannot start (port %s): %s", args.serial, args.cr_port, err)  # noqa: TRY400
-                stop.set()  # a fleet that is not whole would measure the wrong thing
-                return 2
+            agent = await start(args)
+        if agent is None:
+            stop.set()  # a fleet that is not whole would measure the wrong thing
+            return 2
         running = asyncio.create_task(agent.run(), name=f"tr069 fleet {args.serial}")
         stopping = asyncio.create_task(stop.wait())
         try:

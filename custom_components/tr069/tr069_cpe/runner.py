@@ -247,13 +247,9 @@ async def run(args: argparse.Namespace) -> int:
     soap_log = SoapLog(args.soap_log) if args.soap_log else None
     try:
         while True:
-            gateway = build_runner_gateway(args, soap_log)
-            agent = gateway.agent
-            if not await _set_up(agent, args):
+            agent = await start_gateway(args, soap_log)
+            if agent is None:
                 return 2
-            if args.profiles is not None:
-                files = await asyncio.to_thread(read_profile_folder, args.profiles)
-                await install_profiles(gateway.meters, files, "profiles")
             try:
                 if args.once:
                     return await _one_session(agent)
@@ -266,6 +262,17 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         if soap_log is not None:
             soap_log.close()
+
+
+async def start_gateway(args: argparse.Namespace, soap_log: SoapLog | None) -> CpeAgent | None:
+    """The runner's gateway, set up, its profiles installed; None when it cannot start."""
+    gateway = build_runner_gateway(args, soap_log)
+    if not await _set_up(gateway.agent, args):
+        return None
+    if args.profiles is not None:
+        files = await asyncio.to_thread(read_profile_folder, args.profiles)
+        await install_profiles(gateway.meters, files, "profiles")
+    return gateway.agent
 
 
 async def _set_up(agent: CpeAgent, args: argparse.Namespace) -> bool:
@@ -318,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.once or args.soap_log:
             print("--fleet runs without --once and --soap-log", file=sys.stderr)
             return 2
-        return asyncio.run(run_fleet(args, lambda member: build_agent(member, None)))
+        return asyncio.run(run_fleet(args, lambda member: start_gateway(member, None)))
     return asyncio.run(run(args))
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 from http import HTTPStatus
 import logging
 import socket
@@ -32,6 +33,8 @@ from .quiet import QuietLog
 _LOGGER = logging.getLogger(__name__)
 
 REALM: Final = "tr069-cpe"
+# Free ports tried when any port will do (each may be taken before it is bound).
+_PORT_ATTEMPTS: Final = 10
 METHOD: Final = "HTTP"
 _END_OF_HEAD: Final = b"\r\n\r\n"
 _DISCONNECTED: Final = (ConnectionError, asyncio.IncompleteReadError, OSError)
@@ -89,17 +92,23 @@ class ConnectionRequestServer:
 
     async def start(self) -> None:
         """Listen; raises OSError when the port is taken."""
-        port = self._port
-        if port == 0 and self._bind_host is None:
-            # Every interface with "any port" would give IPv4 and IPv6 different ports.
-            port = _free_port()
-        self._server = await asyncio.start_server(
-            self._accept,
-            self._bind_host,
-            port,
-            reuse_address=True,
-            limit=limits.CR_MAX_HEAD_BYTES,
-        )
+        # Every interface with "any port" would give IPv4 and IPv6 different ports, so a
+        # free port is picked first; another process may take it meanwhile (many
+        # gateways starting at once in a fleet): then another one is picked.
+        picked = self._port == 0 and self._bind_host is None
+        for attempt in range(_PORT_ATTEMPTS if picked else 1):
+            try:
+                self._server = await asyncio.start_server(
+                    self._accept,
+                    self._bind_host,
+                    _free_port() if picked else self._port,
+                    reuse_address=True,
+                    limit=limits.CR_MAX_HEAD_BYTES,
+                )
+                break
+            except OSError as err:
+                if err.errno != errno.EADDRINUSE or attempt == _PORT_ATTEMPTS - 1 or not picked:
+                    raise
         if self.addresses:
             self.port = int(self.addresses[0][1])
 
