@@ -51,3 +51,5 @@ def test_the_runner_knows_the_system_time_zone(monkeypatch: pytest.MonkeyPatch) 
     assert runner.system_time_zone() == "Europe/Prague"
     monkeypatch.setenv("TZ", "Nowhere/Nothing")
     assert runner.system_time_zone() in {"UTC", *__import__("zoneinfo").available_timezones()}
+    monkeypatch.setenv("TZ", "Europe")  # a folder of zones, not a zone
+    assert runner.system_time_zone() != "Europe"

@@ -108,9 +108,17 @@ def system_time_zone() -> str:
         link = str(Path("/etc/localtime").resolve())
         candidates.append(link.partition("zoneinfo/")[2])
     for name in candidates:
-        if name and name in zoneinfo.available_timezones():
+        if name and _is_zone(name):
             return name
     return "UTC"
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # a directory: OSError
+        return False
+    return True
 
 
 class SoapLog:
@@ -228,7 +236,9 @@ def _read_ca(path: str | None) -> str | None:
 
 
 def check_ca_file(path: str | None) -> str | None:
-    """Why the CA file (``TR069_CA_FILE``) cannot be used, or None when it can."""
+    """Why the CA file (``TR069_CA_FILE``) cannot be used, or None when it can (or is none)."""
+    if not path:
+        return None
     try:
         build_ssl_context(True, _read_ca(path))
     except (OSError, UnicodeDecodeError, TlsSetupError) as err:

@@ -23,7 +23,6 @@ from ..faults import CwmpFault, FaultCode
 from ..redaction import redact_url
 from ..transport import TlsSetupError
 from ..xml import xml_safe
-from .ftp import ftp_fetch, ftp_send
 from .http import http_fetch, http_send
 from .model import Transfer, TransferState
 
@@ -251,6 +250,8 @@ class TransferManager:
                 f"FileSize {transfer.file_size} exceeds the limit of {self.max_file_size} bytes",
             )
         if urlsplit(transfer.url).scheme.lower() == "ftp":
+            from .ftp import ftp_fetch  # noqa: PLC0415 - aioftp is loaded for FTP transfers only
+
             data = await ftp_fetch(
                 transfer.url,
                 transfer.username,
@@ -278,6 +279,8 @@ class TransferManager:
 
     async def _send(self, transfer: Transfer, data: bytes, content_type: str) -> None:
         if urlsplit(transfer.url).scheme.lower() == "ftp":
+            from .ftp import ftp_send  # noqa: PLC0415 - aioftp is loaded for FTP transfers only
+
             await ftp_send(
                 transfer.url, data, transfer.username, transfer.password, io_timeout=self._timeout
             )
