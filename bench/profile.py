@@ -23,7 +23,7 @@ from .context import Context
 from .meterdata import make_meters
 from .tree import MeterTree, meter_tree
 
-CORE = "custom_components/tr069/"
+CORE = "tr069_cpe/"
 ROWS = 12
 
 

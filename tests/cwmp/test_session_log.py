@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tr069_cpe.cwmp.datamodel import DataModel, RootObject, root_spec
-from tr069_cpe.cwmp.redaction import is_secret_name, redact
+from tr069_cpe.cwmp.redaction import is_secret_name, redact, safe_prefix
 from tr069_cpe.cwmp.session_log import MAX_MESSAGE, SessionLog
 
 
@@ -77,10 +77,54 @@ def test_the_log_redacts_both_directions_and_urls() -> None:
 
 def test_the_log_is_bounded() -> None:
     log = SessionLog(max_bytes=3 * MAX_MESSAGE)
+    element = b"<v>0123456789</v>"
+    message = element * (MAX_MESSAGE // len(element) + 2)
     for _ in range(10):
-        log("out", b"x" * (MAX_MESSAGE + 10))
+        log("out", message)
     text = log.text()
     assert text.count("CPE -> ACS") == 3
-    assert text.count("[... 10 more bytes]") == 3
+    cut = len(message) - MAX_MESSAGE // len(element) * len(element)
+    assert text.count(f"[... {cut} more bytes]") == 3
+    log("out", b"x" * (MAX_MESSAGE + 10))  # no tag, no space: nothing can be kept safely
+    assert f"[... {MAX_MESSAGE + 10} more bytes]" in log.text()
     log("out", b"")
     assert "(empty)" in log.text()
+
+
+def _struct(name: str, value: str, prefix: str = "") -> str:
+    tag = f"{prefix}ParameterValueStruct"
+    return f"<{tag}><Name>{name}</Name><Value>{value}</Value></{tag}>"
+
+
+def test_secrets_among_thousands_of_structs_are_redacted() -> None:
+    plain = [_struct(f"Device.X.{number}.Name", f"v{number}") for number in range(3000)]
+    message = "".join(
+        [
+            "<ParameterList>",
+            *plain[:1500],
+            _struct("Device.ManagementServer.Password", "s3cret-one"),
+            *plain[1500:],
+            _struct("Device.XMPP.Connection.1.Password", "s3cret-two", "cwmp:"),
+            "<Name>Device.Not.In.A.Struct.Password</Name>",
+            "</ParameterList>",
+        ]
+    ).encode()
+    redacted = redact(message)
+    assert b"s3cret" not in redacted
+    assert redacted.count(b"&lt;redacted&gt;") == 2
+    assert b"<Value>v2999</Value>" in redacted
+    assert b"Device.Not.In.A.Struct.Password" in redacted
+
+
+@pytest.mark.parametrize("size", [40, 95, 130, 190, 260, 300])
+def test_a_cut_never_halves_a_secret(size: int) -> None:
+    message = (
+        _struct("Device.A.Name", "plain")
+        + _struct("Device.ManagementServer.Password", "s3cret")
+        + "<URL>ftp://user:s3cret@host/file</URL>"
+        + "<Password>s3cret</Password>"
+    ).encode()
+    kept = safe_prefix(message, size)
+    assert message.startswith(kept)
+    assert len(kept) <= size
+    assert b"s3cret" not in redact(kept)

@@ -139,14 +139,14 @@ class SoapLog:
         match = _METHOD.search(message)
         name = match.group(1).decode() if match else "empty"
         path = self._folder / f"{next(self._numbers):04d}-{direction}-{name}.xml"
-        self._writer.submit(self._write, path, redact(message))
+        self._writer.submit(self._write, path, message)
 
     def _write(self, path: Path, message: bytes) -> None:
         try:
             self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as file:
-                file.write(message)
+                file.write(redact(message))  # here, off the event loop: answers can be MBs
         except OSError as err:
             if not self._failing:
                 _LOGGER.warning("The SOAP log cannot be written: %s", err)

@@ -30,6 +30,8 @@ _CONTENT = rb"(?:<!\[CDATA\[.*?\]\]>|[^<])*"
 _VALUE_STRUCT: Final = re.compile(
     rb"<(" + _PREFIX + rb"ParameterValueStruct)\b[^>]*>.*?</\1\s*>", re.DOTALL
 )
+# What comes between "<" and a tag's name: "/" for a closing tag, a namespace prefix.
+_TAG_START: Final = re.compile(rb"/?" + _PREFIX)
 _NAME: Final = re.compile(
     rb"<(" + _PREFIX + rb"Name)\b[^>]*>(" + _CONTENT + rb")</\1\s*>", re.DOTALL
 )
@@ -59,6 +61,44 @@ def redact(message: bytes) -> bytes:
     message = _VALUE_STRUCT.sub(_redact_struct, message)
     message = _PASSWORD_ELEMENT.sub(rb"\1" + _REDACTED_XML + rb"\3", message)
     return _URL_PASSWORD_BYTES.sub(rb"\1" + _REDACTED_XML + rb"\2", message)
+
+
+def safe_prefix(message: bytes, size: int) -> bytes:
+    """At most ``size`` bytes of ``message``, cut where :func:`redact` still sees every secret.
+
+    The cut falls after the last closing tag that fits (no element is left open with a
+    secret in it: a password, a URL) and before a ParameterValueStruct left open (its
+    name and value stay together). Text without tags is cut at a space.
+    """
+    if len(message) <= size:
+        return message
+    end = _last_closing_tag_end(message, size)
+    if end is None:
+        return message[: max(message.rfind(b" ", 0, size), 0)]
+    kept = message[:end]
+    opened = _open_struct(kept)
+    return kept if opened is None else kept[:opened]
+
+
+def _last_closing_tag_end(message: bytes, size: int) -> int | None:
+    start = message.rfind(b"</", 0, size)
+    while start != -1:
+        close = message.find(b">", start, size)
+        if close != -1:
+            return close + 1
+        start = message.rfind(b"</", 0, start)
+    return None
+
+
+def _open_struct(text: bytes) -> int | None:
+    """Where a ParameterValueStruct left open at the end of ``text`` begins, if one is."""
+    at = text.rfind(b"ParameterValueStruct")
+    while at != -1:
+        opening = text.rfind(b"<", 0, at)
+        if opening != -1 and _TAG_START.fullmatch(text, opening + 1, at):
+            return None if text[opening + 1 : opening + 2] == b"/" else opening
+        at = text.rfind(b"ParameterValueStruct", 0, at)  # in a text, not a tag
+    return None
 
 
 def _redact_struct(match: re.Match[bytes]) -> bytes:

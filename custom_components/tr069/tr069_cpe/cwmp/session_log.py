@@ -1,8 +1,9 @@
 """The recent CWMP messages, passwords redacted: what Upload sends as the Vendor Log File.
 
-Recording is cheap (it runs for every message): most messages hold nothing secret and
-:func:`redact` returns them after one scan; long messages are cut. Decoding happens
-when the log is read.
+Recording is cheap (it runs for every message, on the event loop): a long message is
+cut first, where no secret can be cut in half, and only what is kept is redacted
+(most messages hold nothing secret: :func:`redact` returns them after one scan).
+Decoding happens when the log is read.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import Final
 
-from .redaction import redact
+from .redaction import redact, safe_prefix
 
 MAX_BYTES: Final = 256 * 1024
 MAX_MESSAGE: Final = 32 * 1024
@@ -27,10 +28,11 @@ class SessionLog:
 
     def __call__(self, direction: str, message: bytes) -> None:
         """Record one message (``out`` = to the ACS, ``in`` = from the ACS)."""
-        message = redact(message)
-        kept = message[:MAX_MESSAGE]
+        kept = safe_prefix(message, MAX_MESSAGE)
+        cut = len(message) - len(kept)
+        kept = redact(kept)
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
-        self._entries.append((stamp, direction, kept, len(message) - len(kept)))
+        self._entries.append((stamp, direction, kept, cut))
         self._size += len(kept)
         while self._size > self._max_bytes and len(self._entries) > 1:
             self._size -= len(self._entries.popleft()[2])
