@@ -1,9 +1,9 @@
 """The recent CWMP messages, passwords redacted: what Upload sends as the Vendor Log File.
 
 Recording is cheap (it runs for every message, on the event loop): a long message is
-cut first, where no secret can be cut in half, and only what is kept is redacted
-(most messages hold nothing secret: :func:`redact` returns them after one scan).
-Decoding happens when the log is read.
+cut where no secret can be cut in half, and kept as it came. Redacting and decoding
+happen when the log is read (an Upload of the Vendor Log File), so that the log never
+leaves the agent with a password in it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ class SessionLog:
         """Record one message (``out`` = to the ACS, ``in`` = from the ACS)."""
         kept = safe_prefix(message, MAX_MESSAGE)
         cut = len(message) - len(kept)
-        kept = redact(kept)
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
         self._entries.append((stamp, direction, kept, cut))
         self._size += len(kept)
@@ -42,7 +41,7 @@ class SessionLog:
         lines = []
         for stamp, direction, message, cut in self._entries:
             arrow = "CPE -> ACS" if direction == "out" else "ACS -> CPE"
-            body = message.decode("utf-8", "replace") if message else "(empty)"
+            body = redact(message).decode("utf-8", "replace") if message else "(empty)"
             more = f"\n[... {cut} more bytes]" if cut else ""
             lines.append(f"--- {stamp} {arrow}\n{body}{more}\n")
         return "".join(lines)
