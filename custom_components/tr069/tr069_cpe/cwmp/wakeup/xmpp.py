@@ -254,6 +254,7 @@ class _Session:
         self.tls = False
         self._opened: asyncio.Future[Outcome | None] = loop.create_future()
         self._closed = asyncio.Event()
+        self._grace: asyncio.TimerHandle | None = None
         for event, outcome in (
             ("failed_all_auth", Outcome.AUTHENTICATION),
             ("ssl_invalid_chain", Outcome.TLS),
@@ -288,7 +289,9 @@ class _Session:
         self._closed.set()
         if not self._opened.done():
             # slixmpp reports a refused certificate just after the connection closes.
-            asyncio.get_running_loop().call_later(TLS_REPORT_GRACE, self._settle, Outcome.LOST)
+            self._grace = asyncio.get_running_loop().call_later(
+                TLS_REPORT_GRACE, self._settle, Outcome.LOST
+            )
 
     def _settle(self, outcome: Outcome | None) -> None:
         if not self._opened.done():
@@ -344,6 +347,8 @@ class _Session:
 
     async def close(self) -> None:
         """Leave the stream and stop slixmpp's tasks (none may linger)."""
+        if self._grace is not None:
+            self._grace.cancel()
         client = self.client
         client.cancel_connection_attempt()
         if client.is_connected():
