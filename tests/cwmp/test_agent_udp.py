@@ -159,7 +159,7 @@ async def test_coturn_agrees_on_the_binding(
         if coturn.bindings_logged():
             break
         await asyncio.sleep(0.01)
-    assert coturn.bindings_logged() >= 1, coturn.output()
+    assert coturn.bindings_logged() >= 1, coturn.logs()
 
 
 async def test_an_unanswered_stun_server_is_an_error(acs: LocalAcs, cpe: HarnessFactory) -> None:

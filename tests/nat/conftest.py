@@ -19,6 +19,8 @@ import pytest
 import pytest_socket
 
 from local_acs import LocalAcs
+from local_acs.daemon import Netns
+from local_acs.prosody import ProsodyServer
 from local_acs.stun import StunServer
 from local_acs.xmpp import AcsXmpp
 from tests.agent_harness import HarnessFactory, harness_factory
@@ -30,10 +32,8 @@ from tests.servers.netns import (
     ROUTER_WAN,
     LoopThread,
     NatNetwork,
-    Netns,
     namespaces_permitted,
 )
-from tests.servers.prosody import ProsodyServer
 
 STUN_PORT = 3478
 XMPP_PORT = 5222

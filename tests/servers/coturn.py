@@ -9,32 +9,26 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 import secrets
-import signal
 import socket
 import struct
-import subprocess
 
-from .netns import in_netns, netns_command
+from local_acs.daemon import Daemon, free_port, in_netns
+
 from .programs import require
 
 
-def free_udp_port(host: str) -> int:
-    """A free UDP port on ``host`` (in the current thread's namespace)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
-
-
-class CoturnStun:
+class CoturnStun(Daemon):
     """``turnserver -S`` on one address and port."""
 
+    log_files = ("turn.stdout", "turn.log")
+
     def __init__(self, directory: Path, *, host: str = "127.0.0.1", netns: str | None = None):
+        super().__init__(directory, netns=netns)
         self.turnserver = require("turnserver", "coturn")
-        self.directory, self.host, self.netns = directory, host, netns
+        self.host = host
         with in_netns(netns):
-            self.port = free_udp_port(host)
+            self.port = free_port(host, socket.SOCK_DGRAM)
         self.log_file = directory / "turn.log"
-        self.process: subprocess.Popen[bytes] | None = None
 
     def _command(self) -> list[str]:
         return [
@@ -45,27 +39,15 @@ class CoturnStun:
             "--log-file", str(self.log_file), "--simple-log", "--log-binding", "-v",
         ]  # fmt: skip
 
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        with (self.directory / "turn.stdout").open("wb") as output:
-            return subprocess.Popen(
-                [*netns_command(self.netns), *self._command()],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-
     async def start(self, timeout: float = 60.0) -> None:
         """Run it and wait for its first Binding Response (slow on a loaded machine)."""
-        self.process = self._spawn()
+        self.spawn(self._command(), "turn.stdout")
         with in_netns(self.netns):
             probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sent: set[bytes] = set()
         with probe:
             probe.setblocking(False)
-            async with asyncio.timeout(timeout):
-                sent: set[bytes] = set()
-                while not await self._answers(probe, sent):
-                    if self.process.poll() is not None:
-                        raise RuntimeError("turnserver exited: " + self.output())
+            await self.wait_ready(lambda: self._answers(probe, sent), timeout)
 
     async def _answers(self, probe: socket.socket, sent: set[bytes]) -> bool:
         """Ask again; True once any request sent so far is answered (late answers count)."""
@@ -81,27 +63,8 @@ class CoturnStun:
             if data[8:20] in sent:
                 return True
 
-    def output(self) -> str:
-        """What turnserver printed and logged."""
-        parts = [self.directory / "turn.stdout", self.log_file]
-        return "\n".join(path.read_text(errors="replace") for path in parts if path.exists())
-
     def bindings_logged(self) -> int:
         """How many Binding Requests it has logged as processed."""
         if not self.log_file.exists():
             return 0
         return self.log_file.read_text(errors="replace").count("BINDING processed, success")
-
-    async def stop(self) -> None:
-        """SIGTERM (SIGINT does not stop it), and wait."""
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            async with asyncio.timeout(10):
-                while process.poll() is None:
-                    await asyncio.sleep(0.02)
-        except TimeoutError:
-            process.kill()
-            process.wait()

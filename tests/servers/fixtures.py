@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from local_acs.prosody import ProsodyServer
 from local_acs.stun import StunServer
 from local_acs.xmpp import AcsXmpp
 
 from .coturn import CoturnStun
-from .prosody import ProsodyServer
 
 CPE_XMPP_PASSWORD = "cpe-xmpp-secret"
 ACS_XMPP_PASSWORD = "acs-xmpp-secret"

@@ -7,7 +7,7 @@
 
 The router forwards only home → internet and the answers (a home router's
 firewall); the internet has no route into the home LAN at all. Namespaces are
-per thread: :func:`in_netns` moves the calling thread for a moment (sockets keep
+per thread: :func:`local_acs.daemon.in_netns` moves the calling thread for a moment (sockets keep
 the namespace they were created in); :class:`LoopThread` runs an asyncio loop
 whose thread lives in a namespace; daemons run through ``ip netns exec``.
 """
@@ -15,14 +15,14 @@ whose thread lives in a namespace; daemons run through ``ip netns exec``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Coroutine, Iterator
-import contextlib
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass
-import os
 import secrets
 import subprocess
 import threading
 from typing import Any, TypeVar
+
+from local_acs.daemon import Netns, netns_command
 
 from .programs import require
 
@@ -32,52 +32,6 @@ HOME_ADDRESS = "192.168.77.2"
 ROUTER_LAN = "192.168.77.1"
 ROUTER_WAN = "203.0.113.1"
 INTERNET_ADDRESS = "203.0.113.10"
-
-
-def netns_command(name: str | None) -> list[str]:
-    """The prefix that runs a program in a namespace (none: this one)."""
-    return [require("ip", "iproute2"), "netns", "exec", name] if name else []
-
-
-@contextlib.contextmanager
-def in_netns(name: str | None) -> Iterator[None]:
-    """Move the calling thread into /run/netns/NAME and back (never await inside)."""
-    if name is None:
-        yield
-        return
-    original = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-    target = os.open(f"/run/netns/{name}", os.O_RDONLY)
-    try:
-        os.setns(target, os.CLONE_NEWNET)
-        yield
-    finally:
-        os.setns(original, os.CLONE_NEWNET)
-        os.close(original)
-        os.close(target)
-
-
-class Netns:
-    """Switching the calling thread into a namespace until told to switch back."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._original: int | None = None
-
-    def enter(self) -> None:
-        """Move the calling thread (and threads it starts later) into the namespace."""
-        self._original = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-        target = os.open(f"/run/netns/{self.name}", os.O_RDONLY)
-        try:
-            os.setns(target, os.CLONE_NEWNET)
-        finally:
-            os.close(target)
-
-    def leave(self) -> None:
-        """Back to where :meth:`enter` was called."""
-        if self._original is not None:
-            os.setns(self._original, os.CLONE_NEWNET)
-            os.close(self._original)
-            self._original = None
 
 
 def _run(*command: str) -> str:
