@@ -14,7 +14,7 @@ from tr069_cpe.builder import wake_up_methods
 from tr069_cpe.cwmp.agent import CpeAgent
 from tr069_cpe.cwmp.config import AgentConfig, Identity
 from tr069_cpe.cwmp.state import MemoryStateStore, StateStore
-from tr069_cpe.cwmp.wakeup import RateLimit
+from tr069_cpe.cwmp.wakeup import RateLimit, WakeUpState, WakeUpStatus
 from tr069_cpe.meters.gateway import MeterGateway
 from tr069_cpe.meters.table import meter_extension
 
@@ -124,6 +124,20 @@ class AgentHarness:
     def cr_url(self) -> str:
         """The advertised Connection Request URL."""
         return self.agent.status.connection_request_url
+
+    def value(self, path: str) -> object:
+        """A parameter's value in the agent's data model."""
+        return self.agent.datamodel.value(path)
+
+    async def wake_up_status(self, method: str, state: WakeUpState) -> WakeUpStatus:
+        """Wait until a wake-up method (``HTTP``, ``XMPP``, ``UDP``) reaches ``state``."""
+        status = None
+        for _ in range(1500):
+            status = next((s for s in self.agent.status.wake_up if s.method == method), None)
+            if status is not None and status.state is state:
+                return status
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{method} never reached {state}: {status}")
 
 
 def assert_schema_valid(acs: LocalAcs) -> None:

@@ -8,10 +8,10 @@ import time
 
 from local_acs import LocalAcs, rpc, udp_connreq
 from local_acs.stun import StunServer
-from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, HarnessFactory
+from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, HarnessFactory
 from tests.servers.coturn import CoturnStun
 from tr069_cpe.cwmp.config import StunSettings
-from tr069_cpe.cwmp.wakeup import WakeUpState, WakeUpStatus
+from tr069_cpe.cwmp.wakeup import WakeUpState
 
 MS = "Device.ManagementServer."
 
@@ -20,20 +20,6 @@ def stun_settings(server: tuple[str, int], **overrides: object) -> StunSettings:
     values: dict[str, object] = {"enable": True, "server": server[0], "port": server[1]}
     values.update(overrides)
     return StunSettings(**values)  # type: ignore[arg-type]
-
-
-async def udp_state(harness: AgentHarness, state: WakeUpState) -> WakeUpStatus:
-    status = None
-    for _ in range(1500):
-        status = next((s for s in harness.agent.status.wake_up if s.method == "UDP"), None)
-        if status is not None and status.state is state:
-            return status
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"UDP never reached {state}: {status}")
-
-
-def value(harness: AgentHarness, path: str) -> object:
-    return harness.agent.datamodel.value(path)
 
 
 def sessions_woken(acs: LocalAcs) -> int:
@@ -45,15 +31,15 @@ async def test_the_binding_is_learnt_and_a_udp_request_brings_one_session(
 ) -> None:
     harness = await cpe(stun=stun_settings(stun_server.address))
     await acs.wait_for_inform(event="1 BOOT")
-    status = await udp_state(harness, WakeUpState.CONNECTED)
+    status = await harness.wake_up_status("UDP", WakeUpState.CONNECTED)
     request = stun_server.requests[0]
     assert request.connection_request_binding
     assert not request.binding_change
     assert request.username == ""
-    address = value(harness, f"{MS}UDPConnectionRequestAddress")
+    address = harness.value(f"{MS}UDPConnectionRequestAddress")
     assert address == status.address == f"127.0.0.1:{request.source[1]}"
-    assert value(harness, f"{MS}NATDetected") is False
-    assert value(harness, f"{MS}SupportedConnReqMethods") == "HTTP,STUN"
+    assert harness.value(f"{MS}NATDetected") is False
+    assert harness.value(f"{MS}SupportedConnReqMethods") == "HTTP,STUN"
 
     record = udp_connreq.send(stun_server.send, str(address), CR_USERNAME, CR_PASSWORD)
     assert record.message.count(b"&sig=") == 1
@@ -67,8 +53,8 @@ async def test_wrong_replayed_and_stale_requests_bring_no_session(
     acs: LocalAcs, cpe: HarnessFactory, stun_server: StunServer
 ) -> None:
     harness = await cpe(stun=stun_settings(stun_server.address))
-    await udp_state(harness, WakeUpState.CONNECTED)
-    address = str(value(harness, f"{MS}UDPConnectionRequestAddress"))
+    await harness.wake_up_status("UDP", WakeUpState.CONNECTED)
+    address = str(harness.value(f"{MS}UDPConnectionRequestAddress"))
     target = udp_connreq.split_address(address)
     udp_connreq.send(stun_server.send, address, CR_USERNAME, "wrong password")
     udp_connreq.send(stun_server.send, address, "someone", CR_PASSWORD)
@@ -97,12 +83,12 @@ async def test_stun_credentials_sign_the_binding_requests(
     address = await server.start()
     try:
         harness = await cpe(stun=stun_settings(address, username="gateway", password="stun-secret"))
-        await udp_state(harness, WakeUpState.CONNECTED)
+        await harness.wake_up_status("UDP", WakeUpState.CONNECTED)
         assert server.requests[0].integrity is True
         assert server.bindings["gateway"] == server.requests[0].source
         # A wrong password: the server refuses with 401, the method says so.
         harness.agent.datamodel.set_many_local({f"{MS}STUNPassword": "wrong"})
-        status = await udp_state(harness, WakeUpState.ERROR)
+        status = await harness.wake_up_status("UDP", WakeUpState.ERROR)
         assert "401" in status.detail
     finally:
         server.close()
@@ -113,7 +99,7 @@ async def test_the_acs_enables_and_disables_stun_at_runtime(
 ) -> None:
     harness = await cpe()
     await acs.wait_for_inform(event="1 BOOT")
-    assert value(harness, f"{MS}UDPConnectionRequestAddress") == ""
+    assert harness.value(f"{MS}UDPConnectionRequestAddress") == ""
     task = acs.queue(
         SERIAL,
         rpc.set_parameter_values(
@@ -128,7 +114,7 @@ async def test_the_acs_enables_and_disables_stun_at_runtime(
     )
     assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
     assert (await task.result(10)).ok
-    await udp_state(harness, WakeUpState.CONNECTED)
+    await harness.wake_up_status("UDP", WakeUpState.CONNECTED)
     # Keep-alives follow STUNMaximumKeepAlivePeriod, from the same port.
     first = await stun_server.next_request()
     second = await stun_server.next_request()
@@ -139,9 +125,9 @@ async def test_the_acs_enables_and_disables_stun_at_runtime(
     )
     assert await acs.connection_request(harness.cr_url, CR_USERNAME, CR_PASSWORD) == 200
     assert (await off.result(10)).ok
-    await udp_state(harness, WakeUpState.DISABLED)
-    assert value(harness, f"{MS}UDPConnectionRequestAddress") == ""
-    assert value(harness, f"{MS}SupportedConnReqMethods") == "HTTP"
+    await harness.wake_up_status("UDP", WakeUpState.DISABLED)
+    assert harness.value(f"{MS}UDPConnectionRequestAddress") == ""
+    assert harness.value(f"{MS}SupportedConnReqMethods") == "HTTP"
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         probe.bind(first.source)  # the port was released
 
@@ -150,7 +136,7 @@ async def test_coturn_agrees_on_the_binding(
     acs: LocalAcs, cpe: HarnessFactory, coturn: CoturnStun
 ) -> None:
     harness = await cpe(stun=stun_settings((coturn.host, coturn.port)))
-    status = await udp_state(harness, WakeUpState.CONNECTED)
+    status = await harness.wake_up_status("UDP", WakeUpState.CONNECTED)
     host, _, port = status.address.rpartition(":")
     assert host == "127.0.0.1"
     udp = next(m for m in harness.agent._wake_up_methods if m.name == "UDP")
@@ -166,5 +152,5 @@ async def test_an_unanswered_stun_server_is_an_error(acs: LocalAcs, cpe: Harness
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
         silent.bind(("127.0.0.1", 0))
         harness = await cpe(stun=stun_settings(silent.getsockname()))
-        status = await udp_state(harness, WakeUpState.ERROR)
+        status = await harness.wake_up_status("UDP", WakeUpState.ERROR)
     assert "no answer" in status.detail

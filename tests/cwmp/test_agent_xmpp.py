@@ -11,62 +11,29 @@ from local_acs import LocalAcs, rpc
 from local_acs.xmpp import AcsXmpp
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, HarnessFactory
 from tests.servers.fixtures import CPE_XMPP_PASSWORD, XmppAccounts
-from tr069_cpe.cwmp.config import XmppAccount
-from tr069_cpe.cwmp.wakeup import WakeUpState, WakeUpStatus
+from tr069_cpe.cwmp.wakeup import WakeUpState
 from tr069_cpe.cwmp.wakeup.gate import RateLimit
 
 MS = "Device.ManagementServer."
 CONNECTION = "Device.XMPP.Connection.1."
 
 
-def account(prosody: XmppAccounts, **overrides: object) -> XmppAccount:
-    values: dict[str, object] = {
-        "jid": f"{prosody.cpe_jid}/gateway",
-        "password": CPE_XMPP_PASSWORD,
-        "server": prosody.server.host,
-        "port": prosody.server.port,
-        "allowed_jids": (prosody.acs_jid,),
-    }
-    values.update(overrides)
-    return XmppAccount(**values)  # type: ignore[arg-type]
-
-
-async def xmpp_state(harness: AgentHarness, state: WakeUpState) -> WakeUpStatus:
-    """Wait until the XMPP method reaches a state."""
-    status = None
-    for _ in range(1500):
-        status = next((s for s in harness.agent.status.wake_up if s.method == "XMPP"), None)
-        if status is not None and status.state is state:
-            return status
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"XMPP never reached {state}: {status}")
-
-
 async def connected(harness: AgentHarness) -> str:
     """Wait until the XMPP connection is up; its JID."""
-    return (await xmpp_state(harness, WakeUpState.CONNECTED)).address
-
-
-def value(harness: AgentHarness, path: str) -> object:
-    return harness.agent.datamodel.value(path)
-
-
-@pytest.fixture
-def gateway_ca(prosody: XmppAccounts) -> str:
-    return prosody.server.ca_pem
+    return (await harness.wake_up_status("XMPP", WakeUpState.CONNECTED)).address
 
 
 async def test_a_connection_request_over_xmpp_brings_a_session(
     acs: LocalAcs, cpe: HarnessFactory, prosody: XmppAccounts, acs_xmpp: AcsXmpp
 ) -> None:
-    harness = await cpe(xmpp=account(prosody), ca_pem=prosody.server.ca_pem)
+    harness = await cpe(xmpp=prosody.gateway(), ca_pem=prosody.server.ca_pem)
     await acs.wait_for_inform(event="1 BOOT")
     jid = await connected(harness)
     assert jid == f"{prosody.cpe_jid}/gateway"
-    assert value(harness, f"{MS}ConnReqJabberID") == jid
-    assert value(harness, f"{CONNECTION}Status") == "Enabled"
-    assert value(harness, f"{CONNECTION}TLSEstablished") is True
-    assert value(harness, f"{MS}SupportedConnReqMethods") == "HTTP,XMPP"
+    assert harness.value(f"{MS}ConnReqJabberID") == jid
+    assert harness.value(f"{CONNECTION}Status") == "Enabled"
+    assert harness.value(f"{CONNECTION}TLSEstablished") is True
+    assert harness.value(f"{MS}SupportedConnReqMethods") == "HTTP,XMPP"
     # ConnReqJabberID notifies actively by default: the ACS learns the JID.
     inform = await acs.wait_for_inform(event="4 VALUE CHANGE")
     assert inform.params[f"{MS}ConnReqJabberID"] == jid
@@ -81,7 +48,7 @@ async def test_wrong_credentials_and_other_senders_bring_no_session(
     acs: LocalAcs, cpe: HarnessFactory, prosody: XmppAccounts, acs_xmpp: AcsXmpp
 ) -> None:
     harness = await cpe(
-        xmpp=account(prosody, allowed_jids=(f"{prosody.acs_jid}/other",)),
+        xmpp=prosody.gateway(allowed_jids=(f"{prosody.acs_jid}/other",)),
         ca_pem=prosody.server.ca_pem,
     )
     jid = await connected(harness)
@@ -105,7 +72,7 @@ async def test_xmpp_shares_the_rate_limit_with_http(
     acs: LocalAcs, cpe: HarnessFactory, prosody: XmppAccounts, acs_xmpp: AcsXmpp
 ) -> None:
     harness = await cpe(
-        xmpp=account(prosody),
+        xmpp=prosody.gateway(),
         ca_pem=prosody.server.ca_pem,
         rate_limit=RateLimit(burst=2, per_second=0.001),
     )
@@ -122,7 +89,7 @@ async def test_the_acs_provisions_the_account_and_the_gateway_follows(
 ) -> None:
     harness = await cpe(ca_pem=prosody.server.ca_pem)
     await acs.wait_for_inform(event="1 BOOT")
-    assert value(harness, f"{MS}SupportedConnReqMethods") == "HTTP"
+    assert harness.value(f"{MS}SupportedConnReqMethods") == "HTTP"
     acs.queue(SERIAL, rpc.add_object("Device.XMPP.Connection."))
     acs.queue(SERIAL, rpc.add_object(f"{CONNECTION}Server."))
     settings = rpc.set_parameter_values(
@@ -154,10 +121,10 @@ async def test_the_acs_provisions_the_account_and_the_gateway_follows(
     )
     assert (await acs_xmpp.connection_request(jid, CR_USERNAME, CR_PASSWORD)).delivered
     assert (await disable.result(10)).ok
-    await xmpp_state(harness, WakeUpState.DISABLED)
-    assert value(harness, f"{MS}ConnReqJabberID") == ""
-    assert value(harness, f"{CONNECTION}Status") == "Disabled"
-    assert value(harness, f"{MS}SupportedConnReqMethods") == "HTTP"
+    await harness.wake_up_status("XMPP", WakeUpState.DISABLED)
+    assert harness.value(f"{MS}ConnReqJabberID") == ""
+    assert harness.value(f"{CONNECTION}Status") == "Disabled"
+    assert harness.value(f"{MS}SupportedConnReqMethods") == "HTTP"
     offline = await acs_xmpp.connection_request(jid, CR_USERNAME, CR_PASSWORD)
     assert offline.outcome == "Device is offline"
 
@@ -188,21 +155,21 @@ async def test_references_and_lists_are_checked(acs: LocalAcs, cpe: HarnessFacto
     assert fault is not None
     assert sorted(f.code for f in fault.set_parameter_values_faults) == [9007, 9007]
     assert (await deleted.result(10)).ok
-    assert value(harness, f"{MS}ConnReqXMPPConnection") == ""
+    assert harness.value(f"{MS}ConnReqXMPPConnection") == ""
 
 
 async def test_failures_are_shown_and_retried(
     acs: LocalAcs, cpe: HarnessFactory, prosody: XmppAccounts, acs_xmpp: AcsXmpp
 ) -> None:
-    harness = await cpe(xmpp=account(prosody, password="wrong"), ca_pem=prosody.server.ca_pem)
-    await xmpp_state(harness, WakeUpState.ERROR)
-    assert value(harness, f"{CONNECTION}Status") == "Error_AuthenticationFailure"
+    harness = await cpe(xmpp=prosody.gateway(password="wrong"), ca_pem=prosody.server.ca_pem)
+    await harness.wake_up_status("XMPP", WakeUpState.ERROR)
+    assert harness.value(f"{CONNECTION}Status") == "Error_AuthenticationFailure"
     # The user corrects the password: the connection starts again at once.
-    await harness.restart(xmpp=account(prosody))
+    await harness.restart(xmpp=prosody.gateway())
     harness.agent.datamodel.set_many_local({f"{CONNECTION}ServerRetryInitialInterval": 1})
     jid = await connected(harness)
     await prosody.server.stop()
-    await xmpp_state(harness, WakeUpState.ERROR)
+    await harness.wake_up_status("XMPP", WakeUpState.ERROR)
     await prosody.server.start()
     assert await connected(harness) == jid
     await acs_xmpp.stop()
@@ -213,10 +180,10 @@ async def test_failures_are_shown_and_retried(
 async def test_the_server_certificate_is_verified(
     acs: LocalAcs, cpe: HarnessFactory, prosody: XmppAccounts
 ) -> None:
-    harness = await cpe(xmpp=account(prosody))
-    status = await xmpp_state(harness, WakeUpState.ERROR)
+    harness = await cpe(xmpp=prosody.gateway())
+    status = await harness.wake_up_status("XMPP", WakeUpState.ERROR)
     assert "tls" in status.detail
-    assert value(harness, f"{MS}ConnReqJabberID") == ""
+    assert harness.value(f"{MS}ConnReqJabberID") == ""
 
 
 async def test_passwords_stay_out_of_logs_and_reads(
@@ -227,7 +194,7 @@ async def test_passwords_stay_out_of_logs_and_reads(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    harness = await cpe(xmpp=account(prosody), ca_pem=prosody.server.ca_pem)
+    harness = await cpe(xmpp=prosody.gateway(), ca_pem=prosody.server.ca_pem)
     jid = await connected(harness)
     assert (await acs_xmpp.connection_request(jid, CR_USERNAME, CR_PASSWORD)).delivered
     await acs.wait_for_inform(event="6 CONNECTION REQUEST")

@@ -18,7 +18,7 @@ from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, 
 from tests.servers.fixtures import CPE_XMPP_PASSWORD
 from tests.servers.netns import HOME_ADDRESS, INTERNET_ADDRESS, ROUTER_WAN
 from tr069_cpe.cwmp.config import StunSettings, XmppAccount
-from tr069_cpe.cwmp.wakeup import WakeUpState, WakeUpStatus
+from tr069_cpe.cwmp.wakeup import WakeUpState
 
 from .conftest import STUN_PORT, XMPP_PORT, Internet
 
@@ -47,16 +47,6 @@ async def start_gateway(
     )
 
 
-async def state(harness: AgentHarness, method: str, wanted: WakeUpState) -> WakeUpStatus:
-    status = None
-    for _ in range(1500):
-        status = next((s for s in harness.agent.status.wake_up if s.method == method), None)
-        if status is not None and status.state is wanted:
-            return status
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{method} never reached {wanted}: {status}")
-
-
 async def inform(internet: Internet, event: str, timeout: float = 10.0) -> InformRecord:
     return await internet.loop.run(internet.acs.wait_for_inform(event=event, timeout=timeout))
 
@@ -79,11 +69,11 @@ async def test_only_xmpp_and_udp_connection_requests_get_through(
 ) -> None:
     harness = await start_gateway(gateway, internet)
     await inform(internet, "1 BOOT")
-    jid = (await state(harness, "XMPP", WakeUpState.CONNECTED)).address
-    address = (await state(harness, "UDP", WakeUpState.CONNECTED)).address
+    jid = (await harness.wake_up_status("XMPP", WakeUpState.CONNECTED)).address
+    address = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED)).address
     # The binding is the router's public address; the gateway knows it is behind NAT.
     assert address == f"{ROUTER_WAN}:7547"
-    assert harness.agent.datamodel.value(f"{MS}NATDetected") is True
+    assert harness.value(f"{MS}NATDetected") is True
     assert harness.cr_url.startswith(f"http://{HOME_ADDRESS}:7547/")
 
     http = await internet.loop.run(
@@ -111,8 +101,8 @@ async def test_wrong_credentials_and_replays_get_no_session(
     internet: Internet, gateway: HarnessFactory
 ) -> None:
     harness = await start_gateway(gateway, internet)
-    jid = (await state(harness, "XMPP", WakeUpState.CONNECTED)).address
-    address = (await state(harness, "UDP", WakeUpState.CONNECTED)).address
+    jid = (await harness.wake_up_status("XMPP", WakeUpState.CONNECTED)).address
+    address = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED)).address
     wrong = await internet.loop.run(internet.xmpp.connection_request(jid, CR_USERNAME, "wrong"))
     assert wrong.condition == "not-authorized"
     await send_udp(internet, address, password="wrong")
@@ -155,12 +145,12 @@ async def test_keep_alives_hold_the_binding_and_a_new_one_is_reported(
     settings = rpc.set_parameter_values(
         [(f"{MS}STUNMaximumKeepAlivePeriod", "1", "xsd:int")], "keep-alive"
     )
-    jid = (await state(harness, "XMPP", WakeUpState.CONNECTED)).address
+    jid = (await harness.wake_up_status("XMPP", WakeUpState.CONNECTED)).address
     tasks = [internet.acs.queue(SERIAL, attributes), internet.acs.queue(SERIAL, settings)]
     await internet.loop.run(internet.xmpp.connection_request(jid, CR_USERNAME, CR_PASSWORD))
     for task in tasks:
         assert (await internet.loop.run(task.result(10))).ok
-    old = (await state(harness, "UDP", WakeUpState.CONNECTED)).address
+    old = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED)).address
 
     # More keep-alives than the router's timeout lasts: the binding is still there.
     for _ in range(4):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from local_acs.prosody import ProsodyServer
 from local_acs.stun import StunServer
 from local_acs.xmpp import AcsXmpp
+from tr069_cpe.cwmp.config import XmppAccount
 
 from .coturn import CoturnStun
 
@@ -25,6 +27,17 @@ class XmppAccounts:
     server: ProsodyServer
     cpe_jid: str
     acs_jid: str
+
+    def gateway(self, **overrides: Any) -> XmppAccount:
+        """The gateway's account as configured (resource ``gateway``, the ACS allowed)."""
+        values: dict[str, Any] = {
+            "jid": f"{self.cpe_jid}/gateway",
+            "password": CPE_XMPP_PASSWORD,
+            "server": self.server.host,
+            "port": self.server.port,
+            "allowed_jids": (self.acs_jid,),
+        }
+        return XmppAccount(**(values | overrides))
 
 
 @pytest.fixture
