@@ -24,6 +24,7 @@ import weakref
 from aiohttp import web
 
 from . import auth, inject
+from .reachability import learn, reported_values
 from .records import CpeRequestRecord, InformRecord, Message, RpcResult, Session
 from .rpc import RawBody
 from .soap import (
@@ -361,9 +362,7 @@ class CwmpEndpoint:
         if device.session is not None and device.session is not session:
             self.state.end_session(device.session, "superseded")
         device.session, device.device_id, device.last_inform = session, inform.device_id, inform
-        for param in inform.parameters:
-            if param.name.endswith("ManagementServer.ConnectionRequestURL"):
-                device.connection_request_url = param.value
+        learn(device, ((param.name, param.value) for param in inform.parameters))
         session.serial = inform.serial
         session.namespace = env.namespace or session.namespace
         session.informs.append(inform)
@@ -432,17 +431,17 @@ class CwmpEndpoint:
         expected = f"{task.method}Response"
         if env.fault is None and env.method != expected and not isinstance(task.request, RawBody):
             self.state.protocol_error(session, f"{env.method} answers a {task.method}")
-        task.set_result(
-            RpcResult(
-                method=task.method,
-                response_name=None if env.fault else env.method,
-                response=None if env.fault else env.args,
-                fault=env.fault,
-                cwmp_id=env.cwmp_id,
-                id_matched=id_matched,
-                raw=post.body,
-            )
+        result = RpcResult(
+            method=task.method,
+            response_name=None if env.fault else env.method,
+            response=None if env.fault else env.args,
+            fault=env.fault,
+            cwmp_id=env.cwmp_id,
+            id_matched=id_matched,
+            raw=post.body,
         )
+        learn(self.state.device(task.serial), reported_values(task.request, result))
+        task.set_result(result)
         self.state.notifier.notify()
         return self._next_rpc(post)
 

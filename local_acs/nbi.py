@@ -5,10 +5,11 @@
   JSON ``{"name": "getParameterValues", "parameterNames": [...]}`` (GenieACS task names:
   getParameterValues, setParameterValues, refreshObject, addObject, deleteObject, download,
   reboot, factoryReset; plus getParameterNames, upload, and ``{"name": "rpc", "method":
-  "<RPC>", "args": {...}}`` for any RPC).  With ``connection_request`` the ACS also sends a
-  Connection Request (credentials from ``username``/``password`` query parameters or the
-  server's defaults) and waits up to ``timeout`` seconds: 200 if the task completed, 202
-  otherwise — like GenieACS;
+  "<RPC>", "args": {...}}`` for any RPC).  With ``connection_request`` the ACS also wakes
+  the device, choosing UDP, XMPP or HTTP as GenieACS does (:mod:`local_acs.wake`;
+  credentials from ``username``/``password`` query parameters or the server's defaults),
+  and waits up to ``timeout`` seconds: 200 if the task completed, 202 otherwise or when
+  the device could not be woken — like GenieACS;
 * ``GET  /nbi/tasks/<id>`` — a task and its result;
 * ``PUT  /nbi/files/<name>`` — serve the request body as a file; ``GET /nbi/files`` lists
   the files' URLs; ``GET /nbi/uploads/<name>`` returns an uploaded file.
@@ -58,6 +59,9 @@ def _device_json(acs: LocalAcs, serial: str) -> dict[str, Any]:
         "events": inform.event_codes if inform else [],
         "parameters": inform.params if inform else {},
         "connectionRequestUrl": device.connection_request_url,
+        "connReqJabberId": device.conn_req_jabber_id,
+        "udpConnectionRequestAddress": device.udp_connection_request_address,
+        "stunEnable": device.stun_enable,
         "queued": len(device.queue),
         "tasks": [t.id for t in device.tasks],
     }
@@ -131,25 +135,19 @@ class NbiApi:
             raise web.HTTPBadRequest(text=f"invalid task: {err!r}") from err
         if "connection_request" not in request.query:
             return web.json_response(task_json(task), status=202)
-        data = task_json(task)
-        data["connectionRequest"] = await self._connection_request(request, serial)
+        woken = await self.acs.wake(
+            serial, request.query.get("username"), request.query.get("password")
+        )
+        data = {**task_json(task), "connectionRequest": woken.as_json()}
+        if not woken.delivered:
+            # As GenieACS: the task stays queued for the device's next session.
+            return web.json_response(data, status=202)
         timeout = float(request.query.get("timeout", "3"))
         try:
             await task.result(timeout)
         except TimeoutError:
             return web.json_response({**data, **task_json(task)}, status=202)
         return web.json_response({**data, **task_json(task)}, status=200)
-
-    async def _connection_request(self, request: web.Request, serial: str) -> dict[str, Any]:
-        url = self.acs.device(serial).connection_request_url
-        if not url:
-            return {"status": None, "error": "no ConnectionRequestURL known"}
-        record = await self.acs.connection_request_record(
-            url,
-            request.query.get("username", self.acs.cr_username),
-            request.query.get("password", self.acs.cr_password),
-        )
-        return {"status": record.status, "error": record.error}
 
     async def _task(self, request: web.Request) -> web.Response:
         task_id = request.match_info["task_id"]

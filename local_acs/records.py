@@ -322,7 +322,12 @@ class Session:
 
 @dataclass
 class Device:
-    """A CPE known by serial number: its RPC queue and per-device options."""
+    """A CPE known by serial number: its RPC queue, per-device options, how to wake it.
+
+    ``connection_request_url``, ``conn_req_jabber_id``, ``udp_connection_request_address``
+    and ``stun_enable`` are the ManagementServer values the device last reported (see
+    :mod:`local_acs.reachability`).
+    """
 
     serial: str
     device_id: DeviceId | None = None
@@ -330,5 +335,8 @@ class Device:
     hold_requests: bool = False
     last_inform: InformRecord | None = None
     connection_request_url: str | None = None
+    conn_req_jabber_id: str = ""
+    udp_connection_request_address: str = ""
+    stun_enable: bool = False
     session: Session | None = None
     tasks: list[RpcTask] = field(default_factory=list)

@@ -9,7 +9,7 @@ from pathlib import Path
 import socket
 import ssl
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 from urllib.parse import quote
 
 from aiohttp import web
@@ -21,6 +21,12 @@ from .cwmp import CwmpEndpoint
 from .files import AuthSpec, FileRequest, FileServer
 from .nbi import NbiApi
 from .state import AcsState, InformHook
+from .udp_connreq import UdpConnectionRequestRecord
+from .wake import WakeRecord, wake
+
+if TYPE_CHECKING:
+    from .stun import StunServer
+    from .xmpp import AcsXmpp
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,7 +40,10 @@ class LocalAcs(AcsState):
     CPE must present; ``strict`` answers schema-invalid CPE envelopes with HTTP 400;
     ``cwmp_namespace`` forces the namespace of the ACS's envelopes (default: the one of the
     CPE's Inform); ``cr_username``/``cr_password`` are the NBI's default Connection Request
-    credentials.
+    credentials. ``xmpp`` (an :class:`~local_acs.xmpp.AcsXmpp` logged in) and ``stun`` (a
+    :class:`~local_acs.stun.StunServer` listening) are the ACS's XMPP account and the STUN
+    server beside it: :meth:`wake` uses them as GenieACS would. The caller starts and stops
+    them.
     """
 
     def __init__(
@@ -55,6 +64,8 @@ class LocalAcs(AcsState):
         cr_username: str | None = None,
         cr_password: str | None = None,
         tls_material: tls_module.TlsMaterial | None = None,
+        xmpp: AcsXmpp | None = None,
+        stun: StunServer | None = None,
     ) -> None:
         super().__init__(
             auth=auth,
@@ -70,6 +81,10 @@ class LocalAcs(AcsState):
         self.cr_username = cr_username
         self.cr_password = cr_password
         self.connection_requests: list[ConnectionRequestRecord] = []
+        self.udp_connection_requests: list[UdpConnectionRequestRecord] = []
+        self.wakes: list[WakeRecord] = []
+        self.xmpp = xmpp
+        self.stun = stun
         self.tls_material = tls_material or (tls_module.generate() if tls else None)
         self._requested_port = port
         self._port: int | None = None
@@ -231,6 +246,29 @@ class LocalAcs(AcsState):
         if record.status is None:
             raise ConnectionRequestError(f"connection request to {url} failed: {record.error}")
         return record.status
+
+    async def wake(
+        self,
+        serial: str,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        timeout: float = 2.0,  # noqa: ASYNC109 - GenieACS's fixed 2 s, overridable
+    ) -> WakeRecord:
+        """Wake the device as GenieACS would: UDP too when it can, XMPP when it can, else HTTP.
+
+        The credentials default to ``cr_username``/``cr_password``; the record is also kept
+        in :attr:`wakes` (see :mod:`local_acs.wake`).
+        """
+        record = await wake(
+            self,
+            self.device(serial),
+            username if username is not None else self.cr_username or "",
+            password if password is not None else self.cr_password or "",
+            timeout,
+        )
+        self.wakes.append(record)
+        return record
 
     # ---------------------------------------------------------------- files
 

@@ -62,7 +62,7 @@ def message(
 
 
 def send(
-    sender: Callable[[bytes, tuple[str, int]], None],
+    sender: Callable[[bytes, tuple[str, int]], object],
     address: str,
     username: str,
     password: str,

@@ -70,7 +70,12 @@ async def test_nbi_task_with_connection_request(acs: LocalAcs):
                 assert response.status == 200
                 done = await response.json()
             assert done["status"] == "done"
-            assert done["connectionRequest"] == {"status": 200, "error": None}
+            assert done["connectionRequest"] == {
+                "methods": ["HTTP"],
+                "delivered": True,
+                "error": None,
+                "status": 200,
+            }
             assert done["response"]["ParameterList"] == [
                 ["Device.DeviceInfo.UpTime", "7", "xsd:unsignedInt"]
             ]
