@@ -129,12 +129,15 @@ class AgentHarness:
         """A parameter's value in the agent's data model."""
         return self.agent.datamodel.value(path)
 
-    async def wake_up_status(self, method: str, state: WakeUpState) -> WakeUpStatus:
-        """Wait until a wake-up method (``HTTP``, ``XMPP``, ``UDP``) reaches ``state``."""
+    async def wake_up_status(
+        self, method: str, state: WakeUpState, *, other_than: str | None = None
+    ) -> WakeUpStatus:
+        """Wait until a wake-up method (``HTTP``, ``XMPP``, ``UDP``) reaches ``state``
+        (with an address other than ``other_than``, if given)."""
         status = None
         for _ in range(1500):
             status = next((s for s in self.agent.status.wake_up if s.method == method), None)
-            if status is not None and status.state is state:
+            if status is not None and status.state is state and status.address != other_than:
                 return status
             await asyncio.sleep(0.01)
         raise AssertionError(f"{method} never reached {state}: {status}")

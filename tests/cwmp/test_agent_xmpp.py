@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 
 import pytest
 
@@ -11,6 +12,7 @@ from local_acs import LocalAcs, rpc
 from local_acs.xmpp import AcsXmpp
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, HarnessFactory
 from tests.servers.fixtures import CPE_XMPP_PASSWORD, XmppAccounts
+from tr069_cpe.cwmp.agent import CpeAgent
 from tr069_cpe.cwmp.wakeup import WakeUpState
 from tr069_cpe.cwmp.wakeup.gate import RateLimit
 
@@ -166,15 +168,66 @@ async def test_failures_are_shown_and_retried(
     assert harness.value(f"{CONNECTION}Status") == "Error_AuthenticationFailure"
     # The user corrects the password: the connection starts again at once.
     await harness.restart(xmpp=prosody.gateway())
-    harness.agent.datamodel.set_many_local({f"{CONNECTION}ServerRetryInitialInterval": 1})
     jid = await connected(harness)
+    assert harness.value(f"{CONNECTION}Status") == "Enabled"
+    assert (await acs_xmpp.connection_request(jid, CR_USERNAME, CR_PASSWORD)).delivered
+
+
+class RecordingRandom(random.Random):
+    """A real random generator that notes the range of each reconnection wait it draws."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ranges: list[tuple[float, float]] = []
+
+    def uniform(self, a: float, b: float) -> float:
+        self.ranges.append((a, b))
+        return super().uniform(a, b)
+
+
+async def test_a_dropped_connection_comes_back_with_the_retry_back_off(
+    acs: LocalAcs, cpe: HarnessFactory, prosody: XmppAccounts, acs_xmpp: AcsXmpp
+) -> None:
+    waits = RecordingRandom()
+
+    def record_waits(agent: CpeAgent) -> None:
+        method = next(m for m in agent._wake_up_methods if m.name == "XMPP")
+        method._rng = waits  # type: ignore[attr-defined]
+
+    harness = await cpe(xmpp=prosody.gateway(), ca_pem=prosody.server.ca_pem, prepare=record_waits)
+    await connected(harness)
+    # Short retries (seconds; the multiplier in thousandths), from the next start on.
+    harness.agent.datamodel.set_many_local(
+        {
+            f"{CONNECTION}ServerRetryInitialInterval": 1,
+            f"{CONNECTION}ServerRetryIntervalMultiplier": 2000,
+            f"{CONNECTION}ServerRetryMaxInterval": 3,
+        }
+    )
+    await harness.restart()
+    jid = await connected(harness)
+    assert waits.ranges == []
+
+    # The established connection drops, and the server stays away for three waits.
     await prosody.server.stop()
-    await harness.wake_up_status("XMPP", WakeUpState.ERROR)
+    for _ in range(1500):
+        if len(waits.ranges) >= 3:
+            break
+        await asyncio.sleep(0.01)
+    assert harness.value(f"{CONNECTION}Status") in {"Connecting", "ServerNotPresent"}
     await prosody.server.start()
     assert await connected(harness) == jid
+    assert harness.value(f"{MS}ConnReqJabberID") == jid
+    # A random wait up to 1 s after the drop, then growing by the multiplier, at most 3 s.
+    assert waits.ranges[:3] == [(0, 1), (0, 2), (0, 3)]
+    assert set(waits.ranges[3:]) <= {(0, 3)}
+
+    # The ACS logs in again; the gateway answers its Connection Request with a session.
     await acs_xmpp.stop()
     await acs_xmpp.start()
     assert (await acs_xmpp.connection_request(jid, CR_USERNAME, CR_PASSWORD)).delivered
+    async with asyncio.timeout(4):
+        await acs.wait_for_inform(event="6 CONNECTION REQUEST")
 
 
 async def test_the_server_certificate_is_verified(

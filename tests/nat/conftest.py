@@ -83,11 +83,11 @@ async def internet(tmp_path: Path) -> AsyncIterator[Internet]:
         acs_jid = prosody.register("acs", ACS_XMPP_PASSWORD)
         await prosody.start()
         loop = LoopThread(network.internet)
-        acs = LocalAcs(INTERNET_ADDRESS, ACS_PORT)
         stun = StunServer()
         xmpp = AcsXmpp(
             acs_jid, ACS_XMPP_PASSWORD, INTERNET_ADDRESS, XMPP_PORT, ca_pem=prosody.ca_pem
         )
+        acs = LocalAcs(INTERNET_ADDRESS, ACS_PORT, xmpp=xmpp, stun=stun)
         started.extend((acs, stun, xmpp))
         await loop.run(acs.start())
         await loop.run(stun.start(INTERNET_ADDRESS, STUN_PORT))

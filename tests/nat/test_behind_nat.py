@@ -12,12 +12,15 @@ ACS).
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 
 from local_acs import InformRecord, rpc, udp_connreq
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness, HarnessFactory
 from tests.servers.fixtures import CPE_XMPP_PASSWORD
 from tests.servers.netns import HOME_ADDRESS, INTERNET_ADDRESS, ROUTER_WAN
-from tr069_cpe.cwmp.config import StunSettings, XmppAccount
+from tr069_cpe.cwmp.config import RootObject, StunSettings, XmppAccount
+from tr069_cpe.cwmp.datamodel import Change
 from tr069_cpe.cwmp.wakeup import WakeUpState
 
 from .conftest import STUN_PORT, XMPP_PORT, Internet
@@ -62,6 +65,46 @@ async def send_udp(
         return udp_connreq.send(internet.stun.send, address, CR_USERNAME, password)
 
     return await internet.loop.run(send())
+
+
+async def provision(internet: Internet, *requests: rpc.AcsRequest) -> None:
+    """The ACS queues the RPCs and wakes the gateway as it chooses; each must succeed.
+
+    The ACS knows the gateway's JID first (from its VALUE CHANGE Inform): behind the
+    NAT, only XMPP gets through.
+    """
+    acs = internet.acs
+
+    async def run() -> None:
+        await acs.notifier.wait_for(lambda: acs.device(SERIAL).conn_req_jabber_id or None, 10)
+        tasks = [acs.queue(SERIAL, request) for request in requests]
+        woken = await acs.wake(SERIAL, CR_USERNAME, CR_PASSWORD)
+        assert woken.methods == ["XMPP"]
+        assert woken.delivered, woken
+        for task in tasks:
+            assert (await task.result(10)).ok
+
+    await internet.loop.run(run())
+
+
+def publications(harness: AgentHarness, path: str) -> list[tuple[float, str]]:
+    """Each value the gateway gives ``path`` from now on, with its time (monotonic)."""
+    published: list[tuple[float, str]] = []
+
+    def note(changes: list[Change]) -> None:
+        published.extend((time.monotonic(), str(c.new)) for c in changes if c.path == path)
+
+    harness.agent.datamodel.subscribe(note)
+    return published
+
+
+async def published(values: list[tuple[float, str]], value: str) -> None:
+    """Until ``value`` is the last one published (the throttle may hold it back a while)."""
+    for _ in range(600):
+        if values and values[-1][1] == value:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{value} not published: {values}")
 
 
 async def test_only_xmpp_and_udp_connection_requests_get_through(
@@ -128,28 +171,11 @@ async def test_keep_alives_hold_the_binding_and_a_new_one_is_reported(
     internet.network.udp_timeouts(2)
     harness = await start_gateway(gateway, internet)
     await inform(internet, "1 BOOT")
-    attributes = rpc.RpcRequest.build(
-        "SetParameterAttributes",
-        {
-            "ParameterList": [
-                {
-                    "Name": f"{MS}UDPConnectionRequestAddress",
-                    "NotificationChange": True,
-                    "Notification": 2,
-                    "AccessListChange": False,
-                    "AccessList": [],
-                },
-            ]
-        },
+    await provision(
+        internet,
+        rpc.set_parameter_attributes([(f"{MS}UDPConnectionRequestAddress", 2)]),
+        rpc.set_parameter_values([(f"{MS}STUNMaximumKeepAlivePeriod", "1", "xsd:int")]),
     )
-    settings = rpc.set_parameter_values(
-        [(f"{MS}STUNMaximumKeepAlivePeriod", "1", "xsd:int")], "keep-alive"
-    )
-    jid = (await harness.wake_up_status("XMPP", WakeUpState.CONNECTED)).address
-    tasks = [internet.acs.queue(SERIAL, attributes), internet.acs.queue(SERIAL, settings)]
-    await internet.loop.run(internet.xmpp.connection_request(jid, CR_USERNAME, CR_PASSWORD))
-    for task in tasks:
-        assert (await internet.loop.run(task.result(10))).ok
     old = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED)).address
 
     # More keep-alives than the router's timeout lasts: the binding is still there.
@@ -184,3 +210,43 @@ async def test_keep_alives_hold_the_binding_and_a_new_one_is_reported(
     await send_udp(internet, new)
     async with asyncio.timeout(WITHIN):
         await inform(internet, "6 CONNECTION REQUEST")
+
+
+async def test_new_bindings_are_published_no_more_often_than_the_tr098_limit(
+    internet: Internet, gateway: HarnessFactory
+) -> None:
+    ms = "InternetGatewayDevice.ManagementServer."
+    limit = 5  # UDPConnectionRequestAddressNotificationLimit, in seconds
+    harness = await start_gateway(gateway, internet, root=RootObject.INTERNET_GATEWAY_DEVICE)
+    values = publications(harness, f"{ms}UDPConnectionRequestAddress")
+    await provision(
+        internet,
+        rpc.set_parameter_attributes([(f"{ms}UDPConnectionRequestAddress", 2)]),
+        rpc.set_parameter_values(
+            [
+                (f"{ms}STUNMaximumKeepAlivePeriod", "1", "xsd:int"),
+                (f"{ms}UDPConnectionRequestAddressNotificationLimit", limit, "xsd:unsignedInt"),
+            ]
+        ),
+    )
+    first = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED)).address
+    internet.network.change_udp_bindings("40000-40999")
+    second = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED, other_than=first)).address
+    await published(values, second)
+    # Another binding at once: the gateway knows it, and holds it back until the limit.
+    internet.network.change_udp_bindings("41000-41999")
+    third = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED, other_than=second)).address
+    assert harness.value(f"{ms}UDPConnectionRequestAddress") == second
+    await published(values, third)
+    assert [value for _, value in values][-2:] == [second, third]
+    # Measured in the listener, microseconds after the gateway read its own clock.
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(values)]
+    assert min(gaps) >= limit - 0.01, values
+
+    # The ACS hears of the published bindings (active notification), the last one included.
+    reported = []
+    while third not in reported:
+        change = await inform(internet, "4 VALUE CHANGE", timeout=limit + 10)
+        if f"{ms}UDPConnectionRequestAddress" in change.params:
+            reported.append(change.params[f"{ms}UDPConnectionRequestAddress"])
+    assert reported[-2:] == [second, third]

@@ -118,11 +118,11 @@ class NatNetwork:
             f"net.netfilter.nf_conntrack_udp_timeout_stream={seconds}",
         )
 
-    def change_udp_bindings(self) -> None:
-        """New public ports for UDP (40000-40999), and the current UDP bindings forgotten."""
+    def change_udp_bindings(self, ports: str = "40000-40999") -> None:
+        """New public ports for UDP (from ``ports``), and the current UDP bindings forgotten."""
         iptables = require("iptables", "iptables")
         self.router_run(iptables, "-t", "nat", "-I", "POSTROUTING", "1", "-o", "rv1", "-p", "udp",
-                        "-j", "MASQUERADE", "--to-ports", "40000-40999")  # fmt: skip
+                        "-j", "MASQUERADE", "--to-ports", ports)  # fmt: skip
         self.router_run(require("conntrack", "conntrack"), "-D", "-p", "udp")
 
     def down(self) -> None:
