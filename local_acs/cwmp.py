@@ -24,7 +24,7 @@ import weakref
 from aiohttp import web
 
 from . import auth, inject
-from .reachability import learn, reported_values
+from .reachability import forget, learn, reported_values
 from .records import CpeRequestRecord, InformRecord, Message, RpcResult, Session
 from .rpc import RawBody
 from .soap import (
@@ -362,6 +362,8 @@ class CwmpEndpoint:
         if device.session is not None and device.session is not session:
             self.state.end_session(device.session, "superseded")
         device.session, device.device_id, device.last_inform = session, inform.device_id, inform
+        if "0 BOOTSTRAP" in inform.event_codes:
+            forget(device)
         learn(device, ((param.name, param.value) for param in inform.parameters))
         session.serial = inform.serial
         session.namespace = env.namespace or session.namespace

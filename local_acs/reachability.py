@@ -6,7 +6,8 @@ UDPConnectionRequestAddress and STUNEnable, under ``Device.`` (TR-181) or
 ``InternetGatewayDevice.`` (TR-098). Its document follows what the device
 reports (the Inform's ParameterList, with the values of ``4 VALUE CHANGE``, and
 GetParameterValues responses) and what the ACS set successfully
-(SetParameterValues with Status 0 or 1); so do the local ACS's device records.
+(SetParameterValues with Status 0 or 1); so do the local ACS's device records. A
+``0 BOOTSTRAP`` Inform (a new or factory-reset device) starts the record afresh.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def _parameter(name: str) -> str | None:
         if name.startswith(prefix):
             return name[len(prefix) :]
     return None
+
+
+def forget(device: Device) -> None:
+    """A device that bootstraps starts from scratch: how to wake it is learnt anew."""
+    device.connection_request_url = None
+    device.conn_req_jabber_id = ""
+    device.udp_connection_request_address = ""
+    device.stun_enable = False
 
 
 def learn(device: Device, values: Iterable[tuple[str, object]]) -> None:

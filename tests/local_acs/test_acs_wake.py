@@ -25,10 +25,15 @@ SPV_FAULT = (
 )
 
 
-async def raw_session(acs: LocalAcs, params: list[tuple[str, str, str]], *answers: str) -> None:
+async def raw_session(
+    acs: LocalAcs,
+    params: list[tuple[str, str, str]],
+    *answers: str,
+    event: str = "4 VALUE CHANGE",
+) -> None:
     """An Inform with ``params``, then ``answers`` to the ACS's requests in turn."""
     async with RawCpe(acs.url) as cpe:
-        await cpe.post(cpe_envelope(inform_body(events=[("4 VALUE CHANGE", "")], params=params)))
+        await cpe.post(cpe_envelope(inform_body(events=[(event, "")], params=params)))
         response = await cpe.post(b"")
         for answer in answers:
             found = re.search(r'mustUnderstand="1">([^<]*)<', response.text)
@@ -71,6 +76,14 @@ async def test_the_device_record_follows_what_the_device_reports(acs: LocalAcs, 
     assert device.conn_req_jabber_id == ""  # the Inform's VALUE CHANGE
     assert device.udp_connection_request_address == "198.51.100.4:40001"  # the GPV
     assert device.stun_enable is False  # set by the ACS, after the GPV said true
+
+    # A bootstrap (a new or factory-reset device): what the ACS knew is forgotten.
+    device.stun_enable = True
+    url = (f"{ms}ConnectionRequestURL", "http://192.0.2.8:7547/cr", "xsd:string")
+    await raw_session(acs, [url], event="0 BOOTSTRAP")
+    assert device.connection_request_url == "http://192.0.2.8:7547/cr"
+    assert (device.conn_req_jabber_id, device.udp_connection_request_address) == ("", "")
+    assert device.stun_enable is False
 
 
 async def test_udp_leaves_from_any_port_without_a_stun_server(acs: LocalAcs) -> None:
