@@ -1,4 +1,4 @@
-"""``python -m demo [--check] [--reset] [--pause S]`` (what ``scripts/demo`` runs)."""
+"""``python -m demo [--check] [--reset] [--behind-nat] [--pause S]`` (``scripts/demo``)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ def _parse(argv: list[str] | None) -> Options:
         "--reset", action="store_true", help="start from scratch (new config, user and password)"
     )
     parser.add_argument(
+        "--behind-nat",
+        action="store_true",
+        help="the ACS wakes the gateway over XMPP through a local Prosody (started and stopped "
+        "by the demo), as it would a gateway behind NAT; needs prosody (scripts/install-servers)",
+    )
+    parser.add_argument(
         "--pause",
         type=float,
         help="seconds between the first file and its update (default 25; 0 with --check)",
@@ -54,6 +60,7 @@ def _parse(argv: list[str] | None) -> Options:
         pause=max(pause, 0.0),
         timeout=args.timeout,
         ports=Ports(args.ha_port, args.acs_port, args.cr_port),
+        behind_nat=args.behind_nat,
     )
 
 

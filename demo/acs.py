@@ -1,8 +1,10 @@
 """The operator's side: the bundled local ACS, run in the demo's process.
 
 It logs every Inform, gives each gateway Connection Request credentials in its first
-session (as a GenieACS provision would), and pushes configuration files: serve the file,
-queue a Download, wake the gateway with a Connection Request, wait for TransferComplete.
+session and again after a ``0 BOOTSTRAP`` (as a GenieACS provision would), and pushes
+configuration files: serve the file, queue a Download, wake the gateway with a
+Connection Request (over XMPP when it has an XMPP account and the gateway its JID, as
+GenieACS chooses), wait for TransferComplete.
 Its NBI (``/nbi/devices`` …) and file server answer on the same port.
 """
 
@@ -11,15 +13,21 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 import secrets
+import time
 from typing import Final
 
 from local_acs import CpeRequestRecord, InformRecord, LocalAcs, RpcTask, rpc
+from local_acs.wake import WakeRecord
+from local_acs.xmpp import OUTCOMES, AcsXmpp
 
 from .console import DemoError, say
 from .settings import HOST
 
 VENDOR_CONFIGURATION_FILE: Final = "3 Vendor Configuration File"
 CR_USERNAME: Final = "acs"
+XMPP_OFFLINE: Final = OUTCOMES["service-unavailable"]
+XMPP_OFFLINE_GRACE: Final = 15.0
+XMPP_OFFLINE_RETRY: Final = 0.5
 
 
 class DemoAcs:
@@ -67,7 +75,8 @@ class DemoAcs:
     def _on_inform(self, inform: InformRecord) -> None:
         events = ", ".join(inform.event_codes) or "no event"
         say("ACS", f"gateway SN {inform.serial} informed ({events})")
-        if inform.serial not in self._credential_tasks:
+        # A new gateway, or one that starts from scratch (a new config entry).
+        if inform.serial not in self._credential_tasks or "0 BOOTSTRAP" in inform.event_codes:
             self._provision_credentials(inform)
 
     def _provision_credentials(self, inform: InformRecord) -> None:
@@ -96,13 +105,22 @@ class DemoAcs:
         else:
             say("ACS", f"SetParameterValues of the Connection Request credentials: {result.fault}")
 
+    def use_xmpp(self, client: AcsXmpp) -> None:
+        """Give the ACS an XMPP account: it wakes gateways that report a JID over XMPP."""
+        self.acs.xmpp = client
+
     async def wait_ready(self, serial: str, timeout: float) -> None:  # noqa: ASYNC109
-        """Wait until the gateway took its Connection Request credentials, between sessions."""
+        """Wait until the gateway took its Connection Request credentials, between sessions.
+
+        With an XMPP account, wait for the gateway's JID as well (its VALUE CHANGE).
+        """
 
         def ready() -> bool | None:
             task = self._credential_tasks.get(serial)
             device = self.acs.devices.get(serial)
             if task is None or not task.done() or device is None or device.session is not None:
+                return None
+            if self.acs.xmpp is not None and not device.conn_req_jabber_id:
                 return None
             return True
 
@@ -120,14 +138,34 @@ class DemoAcs:
     # ---------------------------------------------------------------- files
 
     async def connection_request(self, serial: str) -> None:
-        """Wake the gateway up (it then opens a session and takes the queued RPCs)."""
-        url = self.acs.device(serial).connection_request_url
-        if not url:
-            raise DemoError(f"gateway {serial} has not told its ConnectionRequestURL")
-        status = await self.acs.connection_request(url, CR_USERNAME, self._cr_password)
-        say("ACS", f"Connection Request to {url} → HTTP {status}")
-        if status != 200:
-            raise DemoError(f"the gateway answered the Connection Request with HTTP {status}")
+        """Wake the gateway up as GenieACS would (it then opens a session for the queued RPCs).
+
+        Over XMPP when the gateway reported a JID and the ACS has an XMPP account, else
+        over HTTP to its ConnectionRequestURL.
+        """
+        deadline = time.monotonic() + XMPP_OFFLINE_GRACE
+        while True:
+            woken = await self.acs.wake(serial, CR_USERNAME, self._cr_password)
+            self._report_wake(woken)
+            if woken.delivered:
+                return
+            # Just after its first sessions the gateway's XMPP connection may still be
+            # coming up (the config flow's test session had its own): ask again.
+            if woken.error != XMPP_OFFLINE or time.monotonic() > deadline:
+                raise DemoError(f"the gateway could not be woken: {woken.error}")
+            await asyncio.sleep(XMPP_OFFLINE_RETRY)
+
+    def _report_wake(self, woken: WakeRecord) -> None:
+        if woken.xmpp is not None:
+            say("ACS", f"XMPP Connection Request to {woken.xmpp.jid} → {woken.xmpp.outcome}")
+        if woken.http is not None:
+            status, error = woken.http.status, woken.http.error
+            answer = f"HTTP {status}" if status is not None else f"no answer ({error})"
+            say("ACS", f"Connection Request to {woken.http.url} → {answer}")
+
+    def wake_methods(self) -> list[list[str]]:
+        """How each Connection Request so far went (``["XMPP"]``, ``["HTTP"]``…)."""
+        return [woken.methods for woken in self.acs.wakes]
 
     async def push_file(
         self,

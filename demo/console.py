@@ -13,7 +13,14 @@ class DemoError(Exception):
     """A step failed; the message says what happened and what to do."""
 
 
-_COLOURS: Final = {"demo": "1;36", "ACS": "1;33", "HA": "1;32", "check": "1;35", "error": "1;31"}
+_COLOURS: Final = {
+    "demo": "1;36",
+    "ACS": "1;33",
+    "HA": "1;32",
+    "XMPP": "1;34",
+    "check": "1;35",
+    "error": "1;31",
+}
 
 
 def _coloured(stream: TextIO, tag: str) -> str:
@@ -24,7 +31,7 @@ def _coloured(stream: TextIO, tag: str) -> str:
 
 
 def say(tag: str, message: str) -> None:
-    """Print ``HH:MM:SS TAG   message`` (tag: ``demo``, ``ACS``, ``HA``, ``check``)."""
+    """Print ``HH:MM:SS TAG   message`` (tag: ``demo``, ``ACS``, ``HA``, ``XMPP``, ``check``)."""
     stamp = datetime.now().astimezone().strftime("%H:%M:%S")
     stream = sys.stdout
     for line in message.splitlines() or [""]:

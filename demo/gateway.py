@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 import time
 from typing import Any, Final
 
@@ -16,21 +17,45 @@ DOMAIN: Final = "tr069"
 _FAILED_STATES: Final = frozenset({"setup_error", "migration_error", "failed_unload"})
 
 
-def flow_input(acs_url: str, cr_port: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class EntrySettings:
+    """What the demo's entry is set up with; ``xmpp``: the config flow's XMPP section."""
+
+    acs_url: str
+    cr_port: int
+    xmpp: dict[str, Any] | None = None
+    ca_pem: str | None = None
+    wake_up: str = ""  # identifies the XMPP settings: an entry made with others is not reused
+
+    def record(self, entry_id: str) -> EntryRecord:
+        """What the demo remembers of the entry."""
+        return EntryRecord(entry_id, self.acs_url, self.cr_port, self.wake_up)
+
+    def matches(self, record: EntryRecord | None) -> bool:
+        """Whether an entry the demo made earlier was made with these settings."""
+        return record is not None and record == self.record(record.entry_id)
+
+
+def flow_input(settings: EntrySettings) -> dict[str, Any]:
     """What a user would type in the config flow's form."""
-    return {
-        "acs_url": acs_url,
+    data: dict[str, Any] = {
+        "acs_url": settings.acs_url,
         "username": "",
         "password": "",
         "verify_ssl": True,
         "periodic_inform_interval": PERIODIC_INFORM_INTERVAL,
-        "connection_request_port": cr_port,
+        "connection_request_port": settings.cr_port,
         "connection_request_host": HOST,
         "identity": dict(IDENTITY),
     }
+    if settings.ca_pem:
+        data["ca_certificate"] = settings.ca_pem
+    if settings.xmpp:
+        data["xmpp"] = dict(settings.xmpp)
+    return data
 
 
-async def _run_flow(api: HomeAssistantApi, acs_url: str, cr_port: int) -> str:
+async def _run_flow(api: HomeAssistantApi, settings: EntrySettings) -> str:
     form = await api.request(
         "POST",
         "/api/config/config_entries/flow",
@@ -38,9 +63,14 @@ async def _run_flow(api: HomeAssistantApi, acs_url: str, cr_port: int) -> str:
     )
     if form.get("type") != "form":
         raise DemoError(f"the config flow did not show its form: {form}")
-    say("HA", f"config flow: ACS {acs_url}, serial {IDENTITY['serial_number']} (tests a session)")
+    xmpp = f", XMPP as {settings.xmpp['jid']}" if settings.xmpp else ""
+    say(
+        "HA",
+        f"config flow: ACS {settings.acs_url}, serial {IDENTITY['serial_number']}{xmpp} "
+        "(tests a session)",
+    )
     result = await api.request(
-        "POST", f"/api/config/config_entries/flow/{form['flow_id']}", flow_input(acs_url, cr_port)
+        "POST", f"/api/config/config_entries/flow/{form['flow_id']}", flow_input(settings)
     )
     if result.get("type") != "create_entry":
         detail = (result.get("description_placeholders") or {}).get("detail", "")
@@ -54,25 +84,20 @@ async def _run_flow(api: HomeAssistantApi, acs_url: str, cr_port: int) -> str:
 
 
 async def ensure_entry(
-    api: HomeAssistantApi, previous: EntryRecord | None, acs_url: str, cr_port: int
+    api: HomeAssistantApi, previous: EntryRecord | None, settings: EntrySettings
 ) -> tuple[EntryRecord, bool]:
-    """The demo's entry (reused if it points at this ACS), and whether it was just created."""
+    """The demo's entry (reused if made with these settings), and whether it was just created."""
     entries = await api.config_entries(DOMAIN)
+    reusable = previous if settings.matches(previous) else None
     for entry in entries:
-        reuse = (
-            previous is not None
-            and entry["entry_id"] == previous.entry_id
-            and previous.acs_url == acs_url
-            and previous.connection_request_port == cr_port
-        )
-        if reuse:
+        if reusable is not None and entry["entry_id"] == reusable.entry_id:
             say("HA", f"config entry {entry['title']} exists already ({entry['state']})")
-            return EntryRecord(entry["entry_id"], acs_url, cr_port), False
+            return reusable, False
     for entry in entries:
         say("HA", f"removing config entry {entry['title']}: it does not match this run")
         await api.request("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
-    entry_id = await _run_flow(api, acs_url, cr_port)
-    return EntryRecord(entry_id, acs_url, cr_port), True
+    entry_id = await _run_flow(api, settings)
+    return settings.record(entry_id), True
 
 
 async def wait_loaded(api: HomeAssistantApi, entry_id: str, timeout: float) -> None:  # noqa: ASYNC109

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 import contextlib
+from dataclasses import replace
 import secrets
 import time
 from typing import Final
@@ -12,6 +13,7 @@ from typing import Final
 from . import gateway, meters
 from .acs import DemoAcs
 from .console import DemoError, say, tail
+from .gateway import EntrySettings
 from .ha_api import HomeAssistantApi
 from .ha_config import ensure_packages, reset, write_configuration
 from .ha_process import HomeAssistantProcess
@@ -28,6 +30,7 @@ from .settings import (
     Paths,
 )
 from .state import DemoState
+from .xmpp import DemoXmpp
 
 HA_START_TIMEOUT: Final = 300.0
 STEP_TIMEOUT: Final = 60.0
@@ -45,6 +48,7 @@ class Demo:
         self.started = time.monotonic()
         self.state = DemoState.load(paths.state_file)
         self.acs = DemoAcs(options.ports.acs, paths.soap_dir)
+        self.xmpp = DemoXmpp(paths.xmpp_dir) if options.behind_nat else None
         self.ha = HomeAssistantProcess(paths)
         self.base_url = f"http://{HOST}:{options.ports.home_assistant}"
         self._run_id = secrets.token_hex(3)
@@ -61,6 +65,8 @@ class Demo:
             reset(self.paths)
             self.state = DemoState.load(self.paths.state_file)
         check_ports(self.options.ports)
+        if self.xmpp is not None:
+            self.xmpp.check_installed()
         new = write_configuration(self.paths, self.options.ports)
         say(
             "demo",
@@ -82,10 +88,11 @@ class Demo:
     # ---------------------------------------------------------------- the run
 
     async def run(self) -> None:
-        """Start the ACS and Home Assistant, show the meters, stop both at the end."""
+        """Start the ACS (and XMPP) and Home Assistant, show the meters, stop all at the end."""
         await self.prepare()
-        await self.acs.start()
         try:
+            await self._start_xmpp()
+            await self.acs.start()
             await self.ha.start()
             assert self.state.token is not None
             async with HomeAssistantApi(self.base_url, self.state.token) as api:
@@ -93,6 +100,27 @@ class Demo:
         finally:
             await self.ha.stop()
             await self.acs.stop()
+            if self.xmpp is not None:
+                await self.xmpp.stop()
+
+    async def _start_xmpp(self) -> None:
+        """``--behind-nat``: Prosody, and the ACS logged in to it."""
+        if self.xmpp is None:
+            return
+        await self.xmpp.start()
+        assert self.xmpp.client is not None
+        self.acs.use_xmpp(self.xmpp.client)
+
+    def _entry_settings(self) -> EntrySettings:
+        settings = EntrySettings(self.acs.url, self.options.ports.connection_request)
+        if self.xmpp is None:
+            return settings
+        return replace(
+            settings,
+            xmpp=self.xmpp.flow_section(),
+            ca_pem=self.xmpp.server.ca_pem,
+            wake_up=self.xmpp.fingerprint,
+        )
 
     async def _watched(self, scenario: Awaitable[None]) -> None:
         """Run the scenario; fail at once if Home Assistant exits under it."""
@@ -147,10 +175,11 @@ class Demo:
         if self.options.check:
             self._verdict()
             return
+        xmpp = f"; XMPP {self.xmpp.server.address}" if self.xmpp is not None else ""
         say(
             "demo",
             f"demo running: {self.base_url} (login {self.state.username} / "
-            f"{self.state.password}); ACS {self.acs.url}. Ctrl-C stops both.",
+            f"{self.state.password}); ACS {self.acs.url}{xmpp}. Ctrl-C stops everything.",
         )
         await asyncio.Event().wait()
 
@@ -177,9 +206,7 @@ class Demo:
 
         Also whether the entry was created now (False: the demo runs again on its state).
         """
-        record, created = await gateway.ensure_entry(
-            api, self.state.entry, self.acs.url, self.options.ports.connection_request
-        )
+        record, created = await gateway.ensure_entry(api, self.state.entry, self._entry_settings())
         self.state.entry = record
         self.state.save(self.paths.state_file)
         await gateway.wait_loaded(api, record.entry_id, STEP_TIMEOUT)
@@ -190,7 +217,9 @@ class Demo:
                 lambda: len(self.acs.boot_informs(SERIAL_NUMBER)) >= boots or None, BOOT_WAIT
             )
         await self.acs.wait_ready(SERIAL_NUMBER, STEP_TIMEOUT)
-        say("ACS", f"gateway SN {SERIAL_NUMBER} is ready for Connection Requests")
+        jid = self.acs.acs.device(SERIAL_NUMBER).conn_req_jabber_id
+        over = f" over XMPP (JID {jid})" if self.xmpp is not None else ""
+        say("ACS", f"gateway SN {SERIAL_NUMBER} is ready for Connection Requests{over}")
         return record.entry_id, created
 
     async def _push(
@@ -218,6 +247,9 @@ class Demo:
         """``--check``: what else must hold besides the meters."""
         for problem in self.acs.health():
             say("check", f"warning: the ACS saw {problem}")
+        methods = self.acs.wake_methods()
+        if self.xmpp is not None and any(used != ["XMPP"] for used in methods):
+            raise DemoError(f"--behind-nat: the ACS did not wake the gateway over XMPP: {methods}")
         log = tail(self.paths.ha_log, 100_000)
         if INSTALL_FAILURE in log:
             raise DemoError(
@@ -226,8 +258,10 @@ class Demo:
         errors = [line for line in log.splitlines() if " ERROR " in line]
         for line in errors[:5]:
             say("check", f"warning: HA log: {line}")
+        woken = "XMPP" if self.xmpp is not None else "HTTP"
         say(
             "check",
             f"PASSED in {self.elapsed()}: 3 meter devices with their updated values; "
+            f"{len(methods)} Connection Requests over {woken}; "
             f"no package install; {len(errors)} ERROR lines in the HA log",
         )

@@ -73,6 +73,11 @@ class Paths:
         return self.demo_dir / "acs-soap"
 
     @property
+    def xmpp_dir(self) -> Path:
+        """``--behind-nat``: Prosody's configuration, accounts and log (new each run)."""
+        return self.demo_dir / "xmpp"
+
+    @property
     def ha_console_log(self) -> Path:
         """Home Assistant's stdout and stderr."""
         return self.demo_dir / "home-assistant.console.log"
@@ -97,3 +102,4 @@ class Options:
     pause: float
     timeout: float
     ports: Ports
+    behind_nat: bool = False

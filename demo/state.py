@@ -18,6 +18,7 @@ class EntryRecord:
     entry_id: str
     acs_url: str
     connection_request_port: int
+    wake_up: str = ""
 
 
 @dataclass(slots=True)
