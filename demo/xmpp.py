@@ -74,13 +74,7 @@ class DemoXmpp:
         except (RuntimeError, TimeoutError) as err:
             raise DemoError(f"Prosody did not start: {err}\nsee {self.directory}") from None
         say("XMPP", f"Prosody listening on {self.server.address} (log {self.directory}/)")
-        client = AcsXmpp(
-            self.acs_jid,
-            acs_password,
-            self.server.host,
-            self.server.port,
-            ca_pem=self.server.ca_pem,
-        )
+        client = self.server.client(self.acs_jid, acs_password)
         await client.start()
         self.client = client
         say("XMPP", f"the ACS is logged in as {client.jid}")

@@ -19,6 +19,7 @@ from typing import Final
 
 from .daemon import Daemon, find_program, free_port, in_netns
 from .tls import TlsMaterial, generate
+from .xmpp import AcsXmpp
 
 DOMAIN: Final = "xmpp.test"
 
@@ -91,6 +92,10 @@ class ProsodyServer(Daemon):
     def address(self) -> str:
         """``host:port`` of the client port."""
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    def client(self, jid: str, password: str) -> AcsXmpp:
+        """An ACS's XMPP client for an account here (trusting the server's CA; not started)."""
+        return AcsXmpp(jid, password, self.host, self.port, ca_pem=self.ca_pem)
 
     def register(self, user: str, password: str) -> str:
         """An account (blocking: a short prosodyctl run); returns its bare JID."""

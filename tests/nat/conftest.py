@@ -84,9 +84,7 @@ async def internet(tmp_path: Path) -> AsyncIterator[Internet]:
         await prosody.start()
         loop = LoopThread(network.internet)
         stun = StunServer()
-        xmpp = AcsXmpp(
-            acs_jid, ACS_XMPP_PASSWORD, INTERNET_ADDRESS, XMPP_PORT, ca_pem=prosody.ca_pem
-        )
+        xmpp = prosody.client(acs_jid, ACS_XMPP_PASSWORD)
         acs = LocalAcs(INTERNET_ADDRESS, ACS_PORT, xmpp=xmpp, stun=stun)
         started.extend((acs, stun, xmpp))
         await loop.run(acs.start())

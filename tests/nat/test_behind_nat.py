@@ -236,7 +236,7 @@ async def test_new_bindings_are_published_no_more_often_than_the_tr098_limit(
     # Another binding at once: the gateway knows it, and holds it back until the limit.
     internet.network.change_udp_bindings("41000-41999")
     third = (await harness.wake_up_status("UDP", WakeUpState.CONNECTED, other_than=second)).address
-    assert harness.value(f"{ms}UDPConnectionRequestAddress") == second
+    assert harness.value(f"{ms}UDPConnectionRequestAddress") == second, values
     await published(values, third)
     assert [value for _, value in values][-2:] == [second, third]
     # Measured in the listener, microseconds after the gateway read its own clock.

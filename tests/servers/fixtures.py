@@ -57,13 +57,7 @@ async def prosody(tmp_path: Path) -> AsyncIterator[XmppAccounts]:
 @pytest.fixture
 async def acs_xmpp(prosody: XmppAccounts) -> AsyncIterator[AcsXmpp]:
     """The ACS logged in to ``prosody``."""
-    client = AcsXmpp(
-        prosody.acs_jid,
-        ACS_XMPP_PASSWORD,
-        prosody.server.host,
-        prosody.server.port,
-        ca_pem=prosody.server.ca_pem,
-    )
+    client = prosody.server.client(prosody.acs_jid, ACS_XMPP_PASSWORD)
     await client.start()
     try:
         yield client
