@@ -31,7 +31,7 @@ from .const import (
     DEFAULT_STUN_PORT,
     DEFAULT_XMPP_PORT,
 )
-from .tr069_cpe import StunSettings, XmppAccount
+from .tr069_cpe import StunSettings, XmppAccount, host_port
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
@@ -87,19 +87,6 @@ def wake_up_options(user_input: Mapping[str, Any]) -> tuple[dict[str, Any], dict
     return options, errors
 
 
-def _host_port(text: str, default_port: int) -> tuple[str, int]:
-    """``host[:port]`` (an IPv6 address in brackets); ValueError when the port is not one."""
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest.removeprefix(":")
-    else:
-        host, _, port = text.partition(":")
-    number = int(port) if port else default_port
-    if not host or not 0 < number < 65536:
-        raise ValueError(f"{text!r} is not host[:port]")
-    return host, number
-
-
 def xmpp_account(options: Mapping[str, Any]) -> XmppAccount | None:
     """The XMPP account of the options (None: not configured); ValueError when invalid."""
     xmpp: Mapping[str, Any] = options.get(CONF_XMPP, {})
@@ -109,7 +96,7 @@ def xmpp_account(options: Mapping[str, Any]) -> XmppAccount | None:
         return None
     server, port = ("", DEFAULT_XMPP_PORT)
     if xmpp.get(CONF_SERVER):
-        server, port = _host_port(xmpp[CONF_SERVER], DEFAULT_XMPP_PORT)
+        server, port = host_port(xmpp[CONF_SERVER], DEFAULT_XMPP_PORT)
     allowed = [jid.strip() for jid in xmpp.get(CONF_ALLOWED_JIDS, "").split(",") if jid.strip()]
     return XmppAccount(
         jid=xmpp[CONF_JID],
@@ -127,7 +114,7 @@ def stun_settings(options: Mapping[str, Any]) -> StunSettings | None:
         return None
     server, port = ("", DEFAULT_STUN_PORT)
     if stun.get(CONF_SERVER):
-        server, port = _host_port(stun[CONF_SERVER], DEFAULT_STUN_PORT)
+        server, port = host_port(stun[CONF_SERVER], DEFAULT_STUN_PORT)
     return StunSettings(
         enable=bool(stun.get(CONF_ENABLE, False)),
         server=server,

@@ -11,6 +11,7 @@ from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
 from .cwmp.config import OUI_PATTERN, AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject, Source
+from .cwmp.network import host_port
 from .cwmp.redaction import is_secret_name, redact_url
 from .cwmp.state import (
     JsonFileStateStore,
@@ -67,6 +68,7 @@ __all__ = [
     "WakeUpStatus",
     "XmppAccount",
     "build_gateway",
+    "host_port",
     "install_profiles",
     "is_secret_name",
     "presentation",

@@ -39,6 +39,7 @@ from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
 from .cwmp.config import AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject
+from .cwmp.network import host_port
 from .cwmp.redaction import redact
 from .cwmp.state import JsonFileStateStore, StateStoreError
 from .cwmp.transport import TlsSetupError, build_ssl_context
@@ -195,20 +196,10 @@ def build_runner_gateway(args: argparse.Namespace, observer: SoapLog | None) -> 
     return build_gateway(config, store, observer=observer)
 
 
-def _host_port(text: str, default_port: int) -> tuple[str, int]:
-    """``host[:port]``, an IPv6 address in brackets."""
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest.removeprefix(":")
-    else:
-        host, _, port = text.partition(":")
-    return host, int(port) if port else default_port
-
-
 def _xmpp_account(args: argparse.Namespace) -> XmppAccount | None:
     if not args.xmpp_jid:
         return None
-    server, port = _host_port(args.xmpp_server, 5222) if args.xmpp_server else ("", 5222)
+    server, port = host_port(args.xmpp_server, 5222) if args.xmpp_server else ("", 5222)
     return XmppAccount(
         jid=args.xmpp_jid,
         password=os.environ.get("TR069_XMPP_PASSWORD", ""),
@@ -221,7 +212,7 @@ def _xmpp_account(args: argparse.Namespace) -> XmppAccount | None:
 def _stun_settings(server: str | None) -> StunSettings | None:
     if not server:
         return None
-    host, port = _host_port(server, 3478)
+    host, port = host_port(server, 3478)
     return StunSettings(
         enable=True,
         server=host,

@@ -1,4 +1,4 @@
-"""Finding the address the ACS can reach this CPE at."""
+"""Finding the address the ACS can reach this CPE at; reading ``host[:port]``."""
 
 from __future__ import annotations
 
@@ -46,6 +46,19 @@ def connection_request_url(host: str, port: int, path: str) -> str:
     else:
         authority = f"{host}:{port}"
     return f"http://{authority}/{path.lstrip('/')}"
+
+
+def host_port(text: str, default_port: int) -> tuple[str, int]:
+    """``host[:port]`` (an IPv6 address in brackets); ValueError when it is not one."""
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":")
+    else:
+        host, _, port = text.partition(":")
+    number = int(port) if port else default_port
+    if not host or not 0 < number < 65536:
+        raise ValueError(f"{text!r} is not host[:port]")
+    return host, number
 
 
 def _is_ipv6(host: str) -> bool:

@@ -20,6 +20,15 @@ from .base import WakeUpContext, WakeUpState, WakeUpStatus
 _LOGGER = logging.getLogger(__name__)
 
 
+async def cancel(task: asyncio.Future[Any] | None) -> None:
+    """Cancel a task (if there is one) and wait until it is over."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 class RestartOnChange:
     """Calls ``restart`` after changes ``concerns`` says matter."""
 
@@ -46,11 +55,8 @@ class RestartOnChange:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     def _on_changes(self, changes: list[Change]) -> None:
         if not any(self._concerns(change) for change in changes):
@@ -122,11 +128,8 @@ class ParameterDrivenMethod:
         self._task = asyncio.get_running_loop().create_task(work, name=f"tr069 {self.name}")
 
     async def _end(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
         self._release()
 
     def _set_status(self, state: WakeUpState, address: str = "", detail: str = "") -> None:

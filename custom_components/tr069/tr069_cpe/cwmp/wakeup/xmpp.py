@@ -38,7 +38,7 @@ import xml.etree.ElementTree as ET
 from ..datamodel import Change
 from ..transport import build_ssl_context
 from .base import WakeUpState
-from .watch import ParameterDrivenMethod
+from .watch import ParameterDrivenMethod, cancel
 from .xmpp_model import (
     XmppServer,
     XmppSettings,
@@ -324,9 +324,7 @@ class _Session:
         try:
             await self._closed.wait()
         finally:
-            pinger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pinger
+            await cancel(pinger)
         return Outcome.LOST
 
     async def _ping(self) -> None:
@@ -355,11 +353,7 @@ class _Session:
             with contextlib.suppress(Exception):
                 await client.disconnect(wait=1.0)
         client.abort()
-        sending = client._run_out_filters
-        if sending is not None:
-            sending.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sending
+        await cancel(client._run_out_filters)
 
     def _on_iq(self, iq: Any) -> None:
         """A Connection Request: check it, answer, and wake the agent when it is valid."""
