@@ -38,7 +38,7 @@ from homeassistant.const import (
     STATE_UNKNOWN,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, frame
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
     async_test_home_assistant,
@@ -205,6 +205,9 @@ async def _serve(acs_url: str) -> None:
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     with tempfile.TemporaryDirectory(prefix="bench-ha-") as config_dir:
         async with async_test_home_assistant(config_dir=config_dir) as hass:
+            # As the test plugin's hass fixture does: a deprecated call is then reported,
+            # not raised as "Frame helper not set up".
+            frame.async_setup(hass)
             entry = await _start_entry(hass, acs_url)
             agent = entry.runtime_data.agent
             ms = f"{agent.config.root.value}.ManagementServer."

@@ -42,13 +42,20 @@ def test_manifest_has_what_hassfest_and_hacs_need_in_hassfest_order() -> None:
     assert str(data["issue_tracker"]).startswith("https://")
 
 
+def _pins(name: str) -> list[str]:
+    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def test_requirements_are_pinned_and_tested_with_the_same_pins() -> None:
     requirements = manifest()["requirements"]
     assert isinstance(requirements, list)
-    test_pins = (ROOT / "requirements_core.txt").read_text(encoding="utf-8").splitlines()
     for requirement in requirements:
         assert re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.]*", requirement), requirement
-        assert requirement in test_pins, requirement
+    assert sorted(_pins("requirements_integration.txt")) == sorted(requirements)
+    # Every leg installs exactly those pins: the core's, and both Home Assistant legs.
+    for leg in ("requirements_core.txt", "requirements_test.txt", "requirements_test_newest.txt"):
+        assert "-r requirements_integration.txt" in _pins(leg), leg
 
 
 def test_hacs_shows_the_store_text() -> None:

@@ -58,6 +58,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> boo
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await async_install_folder_profiles(hass, gateway.meters)
+    coordinator.register_gateway_device()
     coordinator.start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))

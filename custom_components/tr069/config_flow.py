@@ -208,12 +208,15 @@ class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
             {
                 **_acs_fields(user_input or {}),
                 **_runtime_fields(user_input or {}),
-                vol.Required(CONF_IDENTITY): section(_identity_schema(serial), {"collapsed": True}),
+                vol.Required(CONF_IDENTITY): section(_identity_schema(serial), {"collapsed": True}),  # type: ignore[arg-type,unused-ignore]
                 **wake_up_fields(user_input or {}),
             }
         )
         return self.async_show_form(
-            step_id="user", data_schema=schema, errors=errors, description_placeholders=placeholders
+            step_id="user",
+            data_schema=schema,  # type: ignore[arg-type,unused-ignore]
+            errors=errors,
+            description_placeholders=placeholders,
         )
 
     def _async_create(
@@ -264,7 +267,7 @@ class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(entry, unique_id=new_unique_id, data=data)
         return self.async_show_form(
             step_id=SOURCE_RECONFIGURE,
-            data_schema=vol.Schema(_acs_fields(user_input or entry.data)),
+            data_schema=vol.Schema(_acs_fields(user_input or entry.data)),  # type: ignore[arg-type,unused-ignore]
             errors=errors,
             description_placeholders=placeholders,
         )
@@ -291,7 +294,7 @@ class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema(
+            data_schema=vol.Schema(  # type: ignore[arg-type,unused-ignore]
                 {
                     vol.Required(CONF_USERNAME, default=entry.data.get(CONF_USERNAME, "")): str,
                     vol.Optional(CONF_PASSWORD, default=""): _PASSWORD,
@@ -322,7 +325,7 @@ class Tr069OptionsFlow(OptionsFlow):
         defaults = user_input or self.config_entry.options
         return self.async_show_form(
             step_id="init",
-            data_schema=vol.Schema(
+            data_schema=vol.Schema(  # type: ignore[arg-type,unused-ignore]
                 {
                     **_runtime_fields(defaults),
                     vol.Required(

@@ -54,6 +54,26 @@ def meter_device_info(meter: MeterView) -> DeviceInfo:
     )
 
 
+# Home Assistant 2026.8 links a device to its hub by device id (``via_device_id``);
+# ``via_device`` (an identifier) is deprecated from 2026.9 and breaks in 2027.8.
+VIA_DEVICE_ID = "via_device_id" in DeviceInfo.__optional_keys__
+
+
+def gateway_device_info(agent: CpeAgent, gateway_id: str) -> DeviceInfo:
+    """What the device registry shows of the gateway (the CPE itself)."""
+    identity = agent.config.identity
+    return DeviceInfo(
+        identifiers={(DOMAIN, gateway_id)},
+        manufacturer=identity.manufacturer,
+        model=identity.model_name,
+        model_id=identity.product_class,
+        serial_number=identity.serial_number,
+        sw_version=identity.software_version,
+        hw_version=identity.hardware_version,
+        name="TR-069 gateway",
+    )
+
+
 def gateway_identifier(entry_id: str, agent: CpeAgent) -> str:
     """Device registry identifier of the gateway: GenieACS's device ID, per entry.
 
@@ -72,6 +92,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         super().__init__(hass, _LOGGER, config_entry=entry, name=DOMAIN, update_interval=None)
         self.agent = agent = gateway.agent
         self.gateway_id = gateway_identifier(entry.entry_id, agent)
+        self.gateway_device_id = ""  # set by register_gateway_device
         self.meter_gateway = gateway.meters
         self.meters: dict[str, MeterView] = {}
         self._serial_at: dict[int, str] = {}
@@ -87,6 +108,24 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
 
     async def _async_update_data(self) -> AgentStatus:
         return self.agent.status
+
+    @callback
+    def register_gateway_device(self) -> None:
+        """The gateway's device, before any meter device names it as its hub."""
+        device = dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.config_entry.entry_id,
+            **gateway_device_info(self.agent, self.gateway_id),
+        )
+        self.gateway_device_id = device.id
+
+    def meter_device(self, serial: str) -> dr.DeviceEntry | None:
+        """A meter's device, looked up within this entry (identifiers are per entry)."""
+        key = (DOMAIN, self.meter_identifier(serial))
+        registry = dr.async_get(self.hass)
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            if key in device.identifiers:
+                return device
+        return None
 
     @callback
     def start(self) -> None:
@@ -144,9 +183,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
                 domain == DOMAIN and identifier.startswith(prefix) and identifier not in current
                 for domain, identifier in device.identifiers
             ):
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
+                registry.async_remove_device(device.id)
 
     async def async_shutdown(self) -> None:
         """Stop the agent: the loop, then the Connection Request server (port released)."""
@@ -228,10 +265,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
 
     def _update_device(self, view: MeterView) -> None:
         """A meter's vendor, type or name changed: so does its device."""
-        registry = dr.async_get(self.hass)
-        device = registry.async_get_device(
-            identifiers={(DOMAIN, self.meter_identifier(view.serial))}
-        )
+        device = self.meter_device(view.serial)
         if device is None:
             return
         info = meter_device_info(view)
@@ -243,7 +277,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
             name,
             serial,
         ):
-            registry.async_update_device(
+            dr.async_get(self.hass).async_update_device(
                 device.id, manufacturer=manufacturer, model=model, name=name, serial_number=serial
             )
 
@@ -261,12 +295,9 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
     def _forget_meter(self, serial: str) -> None:
         """A meter left the data model: its device goes too."""
         self.meters.pop(serial, None)
-        registry = dr.async_get(self.hass)
-        device = registry.async_get_device(identifiers={(DOMAIN, self.meter_identifier(serial))})
+        device = self.meter_device(serial)
         if device is not None:
-            registry.async_update_device(
-                device.id, remove_config_entry_id=self.config_entry.entry_id
-            )
+            dr.async_get(self.hass).async_remove_device(device.id)
 
     def _fire_meter_updated(self, update: MeterUpdate) -> None:
         self.hass.bus.async_fire(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import Tr069Coordinator, meter_device_info
+from .coordinator import VIA_DEVICE_ID, Tr069Coordinator, gateway_device_info, meter_device_info
 from .tr069_cpe import MeterView
 
 
@@ -19,18 +18,8 @@ class Tr069GatewayEntity(CoordinatorEntity[Tr069Coordinator]):
 
     def __init__(self, coordinator: Tr069Coordinator, key: str) -> None:
         super().__init__(coordinator)
-        identity = coordinator.agent.config.identity
         self._attr_unique_id = f"{coordinator.config_entry.entry_id}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, coordinator.gateway_id)},
-            manufacturer=identity.manufacturer,
-            model=identity.model_name,
-            model_id=identity.product_class,
-            serial_number=identity.serial_number,
-            sw_version=identity.software_version,
-            hw_version=identity.hardware_version,
-            name="TR-069 gateway",
-        )
+        self._attr_device_info = gateway_device_info(coordinator.agent, coordinator.gateway_id)
 
 
 class Tr069MeterEntity(Entity):
@@ -45,7 +34,10 @@ class Tr069MeterEntity(Entity):
         self._attr_unique_id = f"{coordinator.config_entry.entry_id}_{meter.serial}_{key}"
         device_info = meter_device_info(meter)
         device_info["identifiers"] = {(DOMAIN, coordinator.meter_identifier(meter.serial))}
-        device_info["via_device"] = (DOMAIN, coordinator.gateway_id)
+        if VIA_DEVICE_ID:
+            device_info["via_device_id"] = coordinator.gateway_device_id  # type: ignore[typeddict-unknown-key,unused-ignore]
+        else:
+            device_info["via_device"] = (DOMAIN, coordinator.gateway_id)  # type: ignore[typeddict-unknown-key,unused-ignore]
         self._attr_device_info = device_info
 
     @property

@@ -58,5 +58,8 @@ async def _request_configuration(call: ServiceCall) -> None:
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
     hass.services.async_register(
-        DOMAIN, SERVICE_REQUEST_CONFIGURATION, _request_configuration, schema=_SCHEMA
+        DOMAIN,
+        SERVICE_REQUEST_CONFIGURATION,
+        _request_configuration,
+        schema=_SCHEMA,  # type: ignore[arg-type,unused-ignore]
     )

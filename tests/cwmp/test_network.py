@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from typing import Any
+
 import pytest
 
 from tr069_cpe.cwmp.network import connection_request_url, local_address_towards
@@ -27,5 +30,10 @@ async def test_local_address_towards_loopback() -> None:
     assert await local_address_towards("http://127.0.0.1:7557/") == "127.0.0.1"
 
 
-async def test_local_address_falls_back_when_unresolvable() -> None:
+async def test_local_address_falls_back_when_unresolvable(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No real lookup: the Home Assistant test plugin (2026.9+) refuses name lookups outright.
+    def unresolvable(*args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unresolvable)
     assert await local_address_towards("http://name.invalid/") == "127.0.0.1"

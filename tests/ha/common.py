@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import inspect
 import time
 from typing import Any
 
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 import homeassistant.util.dt as dt_util
 from pytest_homeassistant_custom_component.syrupy import ANY, StateSnapshot
 
@@ -23,6 +25,7 @@ from custom_components.tr069.const import (
     CONF_ROOT,
     CONF_SERIAL_NUMBER,
     CONF_VERIFY_SSL,
+    DOMAIN,
 )
 from custom_components.tr069.coordinator import Tr069ConfigEntry
 from local_acs import InformRecord, LocalAcs
@@ -35,6 +38,32 @@ MANUFACTURER = "Home Assistant"
 PRODUCT_CLASS = "HomeAssistant"
 METERS = f"Device.X_{OUI}_Meter."
 GATEWAY_ID = f"{OUI}-{PRODUCT_CLASS}-{SERIAL}@{ENTRY_ID}"
+
+
+def find_device(
+    registry: dr.DeviceRegistry, identifier: str, entry_id: str = ENTRY_ID
+) -> dr.DeviceEntry | None:
+    """The entry's device with this tr069 identifier.
+
+    ``DeviceRegistry.async_get_device`` raises in tests from Home Assistant 2026.9 (identifiers
+    are unique per config entry only); ``async_get_device_by_identifier`` exists from 2026.8.
+    """
+    key = (DOMAIN, identifier)
+    for device in dr.async_entries_for_config_entry(registry, entry_id):
+        if key in device.identifiers:
+            return device
+    return None
+
+
+async def remove_device(client: Any, device_id: str, entry_id: str = ENTRY_ID) -> Any:
+    """The user deletes a device (``hass_ws_client``'s ``remove_device``).
+
+    The test plugin's helper sends ``config/device_registry/remove_config_entry`` with the
+    entry up to Home Assistant 2026.8, ``config/device_registry/remove`` without it from 2026.9.
+    """
+    if "config_entry_id" in inspect.signature(client.remove_device).parameters:
+        return await client.remove_device(device_id, entry_id)
+    return await client.remove_device(device_id)
 
 
 def identity(serial: str = SERIAL) -> dict[str, str]:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, MAJOR_VERSION, Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.tr069.const import (
     CONF_ACS_URL,
@@ -33,13 +35,26 @@ def _environment(socket_enabled: None, enable_custom_integrations: None) -> None
     """Real sockets on 127.0.0.1 and the custom integration."""
 
 
+# Home Assistant 2026 serialises registry entries and state attributes differently
+# (aliases, object_id_base, enum attribute keys, ...): one set of snapshots per leg.
+SNAPSHOT_DIR = "snapshots" if MAJOR_VERSION < 2026 else "snapshots_ha2026"
+
+
+class LegSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Home Assistant's extension, with the leg's snapshot directory."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        return str(Path(test_location.filepath).parent / SNAPSHOT_DIR)
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots with the Home Assistant extension, in ``tests/ha/snapshots``.
 
     The test plugin defines the same fixture, but syrupy's own plugin wins over it.
     """
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    return snapshot.use_extension(LegSnapshotExtension)
 
 
 @pytest.fixture

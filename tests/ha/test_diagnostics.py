@@ -6,7 +6,7 @@ from collections.abc import Callable
 import json
 from typing import Any
 
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, __version__ as ha_version
 from homeassistant.core import HomeAssistant
 import homeassistant.util.dt as dt_util
 import pytest
@@ -43,6 +43,9 @@ def volatile(acs: LocalAcs, cr_port: int) -> Callable[..., Any]:
         if key in ("last_inform", "last_session_end") and data is not None:
             assert dt_util.parse_datetime(data) is not None
             return ANY
+        if key == "Device.DeviceInfo.Description":
+            assert data == f"Home Assistant {ha_version}"
+            return "Home Assistant <version>"
         if key in ("Device.DeviceInfo.UpTime", "Device.DeviceInfo.HardwareVersion"):
             return ANY
         if isinstance(key, str) and key.endswith(".LastUpdate"):

@@ -22,6 +22,7 @@ from .common import (
     agent_of,
     cr_credentials,
     event_codes,
+    find_device,
     session,
     session_ended,
     wait_for,
@@ -133,7 +134,7 @@ async def test_gateway_device(
     init_integration: MockConfigEntry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    device = device_registry.async_get_device(identifiers={(DOMAIN, GATEWAY_ID)})
+    device = find_device(device_registry, GATEWAY_ID)
     assert device is not None
     assert device == snapshot(exclude=lambda prop, path: prop in ("hw_version", "sw_version"))
 

@@ -39,6 +39,8 @@ from .common import (
     SERIAL,
     agent_of,
     event_codes,
+    find_device,
+    remove_device,
     session,
     timestamp_states,
     wait_for,
@@ -77,7 +79,7 @@ def changes(event: Event) -> dict[str, object]:
 
 
 def meter_device(registry: dr.DeviceRegistry, serial: str) -> dr.DeviceEntry | None:
-    return registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_{serial}")})
+    return find_device(registry, f"{GATEWAY_ID}_meter_{serial}")
 
 
 def read(name: str) -> bytes:
@@ -148,7 +150,7 @@ async def test_configuration_file_creates_meter_devices(
     assert applied[0].data["not_read"] == ["26 T1", "26 T2"]
     assert updated == []  # New meters are "added", not "updated".
 
-    gateway = device_registry.async_get_device(identifiers={(DOMAIN, GATEWAY_ID)})
+    gateway = find_device(device_registry, GATEWAY_ID)
     assert gateway is not None
     meters = sorted(
         (
@@ -278,7 +280,7 @@ async def test_complete_file_without_a_meter_removes_its_device(
 ) -> None:
     entry = with_meters
     applied = async_capture_events(hass, EVENT_CONFIGURATION_APPLIED)
-    water = device_registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_1234")})
+    water = find_device(device_registry, f"{GATEWAY_ID}_meter_1234")
     assert water is not None
     document = json.loads(read("format_a_update.json"))
     document["items"] = [item for item in document["items"] if item["serial"] != "1234"]
@@ -463,7 +465,7 @@ async def test_stale_meter_devices_are_removed_at_setup(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await session(hass, acs, mock_config_entry, "0 BOOTSTRAP", wake=False)
     assert device_registry.async_get(stale.id) is None
-    assert device_registry.async_get_device(identifiers={(DOMAIN, GATEWAY_ID)}) is not None
+    assert find_device(device_registry, GATEWAY_ID) is not None
 
 
 async def test_a_meter_without_serial_waits_for_one(
@@ -499,7 +501,7 @@ async def test_a_meter_without_serial_waits_for_one(
     await session(hass, acs, entry)
     assert (await name.result()).status == 0
     assert (await value.result()).status == 0
-    device = device_registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_77")})
+    device = find_device(device_registry, f"{GATEWAY_ID}_meter_77")
     assert device is not None
     assert device.name == "77"
     assert device.manufacturer is None
@@ -537,7 +539,7 @@ async def test_user_removes_a_device_whose_meter_is_gone(
     ghost = device_registry.async_get_or_create(
         config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_999")}
     )
-    response = await client.remove_device(ghost.id, entry.entry_id)
+    response = await remove_device(client, ghost.id, entry.entry_id)
     assert response["success"]
     assert device_registry.async_get(ghost.id) is None
     assert len(entry.runtime_data.meters) == 3
@@ -571,12 +573,12 @@ async def test_user_removes_a_meter_device(
     entry = with_meters
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    climate = device_registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_987")})
-    gateway = device_registry.async_get_device(identifiers={(DOMAIN, GATEWAY_ID)})
+    climate = find_device(device_registry, f"{GATEWAY_ID}_meter_987")
+    gateway = find_device(device_registry, GATEWAY_ID)
     assert climate is not None
     assert gateway is not None
 
-    response = await client.remove_device(climate.id, entry.entry_id)
+    response = await remove_device(client, climate.id, entry.entry_id)
     assert response["success"]
     await hass.async_block_till_done()
     assert device_registry.async_get(climate.id) is None
@@ -585,7 +587,7 @@ async def test_user_removes_a_meter_device(
     assert serials == ["26", "1234"]
 
     # The gateway itself stays.
-    response = await client.remove_device(gateway.id, entry.entry_id)
+    response = await remove_device(client, gateway.id, entry.entry_id)
     assert not response["success"]
     assert device_registry.async_get(gateway.id) is not None
 
@@ -596,9 +598,7 @@ async def test_user_removes_a_meter_device(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(HUMIDITY) is None
-    assert (
-        device_registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_987")}) is None
-    )
+    assert find_device(device_registry, f"{GATEWAY_ID}_meter_987") is None
     await session(hass, acs, entry, "1 BOOT", wake=False)
 
 
@@ -625,7 +625,7 @@ async def test_a_renamed_meter_renames_its_device(
     document = json.loads(read("format_a.json"))
     document["items"][0].update({"name": "Main switchboard", "vendor": "PIKKETRON2"})
     await download(hass, acs, with_meters, "renamed.json", json.dumps(document).encode())
-    device = device_registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_26")})
+    device = find_device(device_registry, f"{GATEWAY_ID}_meter_26")
     assert device is not None
     assert device.name == "Main switchboard"
     assert device.manufacturer == "PIKKETRON2"
@@ -643,7 +643,7 @@ async def test_the_acs_changes_a_meter_serial(
     await session(hass, acs, with_meters)
     assert (await task.result()).status == 0
     assert meter_device(device_registry, "26") is None
-    device = device_registry.async_get_device(identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_28")})
+    device = find_device(device_registry, f"{GATEWAY_ID}_meter_28")
     assert device is not None
     assert hass.states.get(ENERGY_T1) is None
     assert hass.states.get("sensor.pikketron_28_energy_t1").state == "unknown"

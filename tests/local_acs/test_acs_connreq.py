@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 import hashlib
 import secrets
 import socket
 
-import aiohttp
 from aiohttp import web
 import pytest
 
 from local_acs import ConnectionRequestError, LocalAcs
 from local_acs.auth import parse_auth_header
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """The Basic ``Authorization`` header (aiohttp 3.14 deprecates ``BasicAuth``)."""
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
 
 def md5(text: str) -> str:
@@ -35,9 +40,8 @@ class FakeCpe:
             return False
         scheme, p = parse_auth_header(header)
         if scheme == "basic":
-            return (
-                self.scheme == "basic"
-                and header == aiohttp.BasicAuth(self.username, self.password).encode()
+            return self.scheme == "basic" and header == basic_authorization(
+                self.username, self.password
             )
         ha1 = md5(f"{p['username']}:{p['realm']}:{self.password}")
         ha2 = md5(f"GET:{p['uri']}")
