@@ -10,6 +10,7 @@ from local_acs import LocalAcs, rpc
 from local_acs.inject import Fault, NotAnAcs
 from tests.agent_harness import CR_PASSWORD, CR_USERNAME, SERIAL, AgentHarness
 from tr069_cpe.cwmp import rpc as rpc_handlers
+from tr069_cpe.cwmp.cpe_requests import RequestDownloadOutcome
 from tr069_cpe.cwmp.session import MAX_RESENDS
 
 from .conftest import HarnessFactory
@@ -36,8 +37,9 @@ async def test_a_refused_get_rpc_methods_means_no_acs_methods(
     acs.inject(Fault(on="GetRPCMethods", code=code), times=times)
     harness = await cpe(run=False)
     # Asked for before the ACS's methods are known, dropped once they are.
-    harness.agent.request_download("3 Vendor Configuration File")
+    outcome = harness.agent.request_download("3 Vendor Configuration File")
     assert (await harness.agent.run_once()).success
+    assert outcome.result() is RequestDownloadOutcome.UNSUPPORTED
     inform = await acs.wait_for_inform(serial=SERIAL)
     assert await inform.session.wait_ended() == "completed"
     assert harness.agent.cpe_requests.acs_methods == []

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from local_acs import LocalAcs, ftp_server, rpc
-from local_acs.inject import DropConnection
+from local_acs.inject import DropConnection, Fault
 from tests.agent_harness import (
     CR_PASSWORD,
     CR_USERNAME,
@@ -20,6 +20,7 @@ from tests.agent_harness import (
     assert_schema_valid,
     with_meters,
 )
+from tr069_cpe.cwmp.cpe_requests import RequestDownloadOutcome
 from tr069_cpe.cwmp.versions import CWMP_1_2
 from tr069_cpe.meters.table import meter_extension
 
@@ -577,12 +578,24 @@ async def test_request_download_once_the_acs_supports_it(
     await inform.session.wait_ended()
     assert "GetRPCMethods" in inform.session.methods()
     assert harness.agent.cpe_requests.supports("RequestDownload")
-    harness.agent.request_download("3 Vendor Configuration File", (("Reason", "user"),))
+    outcome = harness.agent.request_download("3 Vendor Configuration File", (("Reason", "user"),))
     asked = await acs.wait_for_inform(serial=SERIAL, event="9 REQUEST DOWNLOAD", timeout=3)
     await asked.session.wait_ended()
     request = acs.cpe_requests[-1]
     assert request.method == "RequestDownload"
     assert request.args["FileType"] == "3 Vendor Configuration File"
+    assert harness.agent.cpe_requests.downloads == []
+    assert await outcome is RequestDownloadOutcome.ACCEPTED
+
+
+async def test_a_request_download_the_acs_faults_is_refused(
+    acs: LocalAcs, cpe: HarnessFactory
+) -> None:
+    harness = await cpe()
+    await settled(acs)
+    acs.inject(Fault(on="RequestDownload", code=8000))
+    outcome = harness.agent.request_download("3 Vendor Configuration File")
+    assert await asyncio.wait_for(outcome, 5) is RequestDownloadOutcome.REFUSED
     assert harness.agent.cpe_requests.downloads == []
 
 

@@ -140,6 +140,24 @@ async def test_user_settings_override_only_when_the_user_changes_them(
     assert changed.datamodel.value(f"{MS}PeriodicInformInterval") == 120
 
 
+async def test_the_provisioning_code_is_the_users_until_the_acs_sets_it(
+    acs: LocalAcs, cpe: HarnessFactory
+) -> None:
+    code = "Device.DeviceInfo.ProvisioningCode"
+    harness = await cpe(run=False, provisioning_code="TLCO.GRP1")
+    assert (await harness.agent.run_once()).success
+    assert acs.informs[-1].params[code] == "TLCO.GRP1"
+    acs.queue(SERIAL, rpc.set_parameter_values([(code, "TLCO.GRP2", "xsd:string")]))
+    assert (await harness.agent.run_once()).success
+    same = await harness.restart(provisioning_code="TLCO.GRP1")
+    assert same.datamodel.value(code) == "TLCO.GRP2"
+    changed = await harness.restart(provisioning_code="TLCO.GRP3")
+    assert changed.datamodel.value(code) == "TLCO.GRP3"
+    # Left to the ACS (None): the ACS's value stays.
+    untouched = await harness.restart(provisioning_code=None)
+    assert untouched.datamodel.value(code) == "TLCO.GRP3"
+
+
 def encodings(acs: LocalAcs) -> list[str | None]:
     """The Content-Encoding of the CPE's POSTs in the last session."""
     session = acs.informs[-1].session

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+import platform
 import signal
 import socket
 import stat
@@ -44,6 +45,9 @@ async def test_once_runs_one_session_and_keeps_state(acs: LocalAcs, tmp_path: Pa
     inform = await acs.wait_for_inform(serial=SERIAL)
     assert [event.code for event in inform.events] == ["0 BOOTSTRAP", "1 BOOT"]
     assert inform.device_id[0] == "Home Assistant"
+    # HardwareVersion (a forced parameter) says what the runner runs on.
+    hardware = f"{platform.system()} {platform.machine()}"
+    assert inform.params["Device.DeviceInfo.HardwareVersion"] == hardware
     state = tmp_path / "state.json"
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
     logged = sorted(path.name for path in (tmp_path / "log").iterdir())

@@ -10,6 +10,7 @@ its state and show what it does.
 from .builder import Gateway, build_gateway
 from .cwmp.agent import CpeAgent
 from .cwmp.config import OUI_PATTERN, AgentConfig, Identity, StunSettings, XmppAccount
+from .cwmp.cpe_requests import RequestDownloadOutcome
 from .cwmp.datamodel import RootObject, Source
 from .cwmp.network import host_port
 from .cwmp.redaction import is_secret_name, redact_url
@@ -57,6 +58,7 @@ __all__ = [
     "Outcome",
     "Presentation",
     "ReportKind",
+    "RequestDownloadOutcome",
     "RootObject",
     "SessionOutcome",
     "Source",

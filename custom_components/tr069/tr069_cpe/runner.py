@@ -30,6 +30,7 @@ import itertools
 import logging
 import os
 from pathlib import Path
+import platform
 import re
 import signal
 import sys
@@ -173,7 +174,10 @@ def build_runner_gateway(args: argparse.Namespace, observer: SoapLog | None) -> 
             oui=args.oui,
             product_class=args.product_class,
             serial_number=args.serial,
-            model_name="Home Assistant TR-069 gateway (headless)",
+            model_name="Home Assistant TR-069 Gateway (headless)",
+            description=f"tr069_cpe {VERSION} headless runner, Python {platform.python_version()}",
+            # The machine it runs on, as HardwareVersion (GenieACS's presets key on it).
+            hardware_version=f"{platform.system()} {platform.machine()}".strip(),
             software_version=VERSION,
         ),
         acs_url=args.acs_url,

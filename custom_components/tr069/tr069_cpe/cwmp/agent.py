@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from .agent_state import AgentState
 from .config import AgentConfig
-from .cpe_requests import CpeRequests, DownloadRequest
+from .cpe_requests import CpeRequests, DownloadRequest, RequestDownloadOutcome
 from .datamodel import Change, ChangeKind, DataModel, root_spec
 from .events import Event, EventCode, EventQueue
 from .management_server import PERIODIC_SETTINGS, ManagementServer
@@ -391,10 +391,18 @@ class CpeAgent:
         self.planner.events.add(Event(EventCode.CONNECTION_REQUEST))
         self.wake()
 
-    def request_download(self, file_type: str, arguments: tuple[tuple[str, str], ...] = ()) -> None:
-        """Ask the ACS for a file (RequestDownload); ValueError if the ACS cannot."""
-        self.planner.request_download(DownloadRequest(file_type, arguments))
+    def request_download(
+        self, file_type: str, arguments: tuple[tuple[str, str], ...] = ()
+    ) -> asyncio.Future[RequestDownloadOutcome]:
+        """Ask the ACS for a file (RequestDownload); ValueError if the ACS cannot.
+
+        The future settles when the ACS has answered (it stays pending while the ACS
+        cannot be reached: the request is sent when it can).
+        """
+        outcome: asyncio.Future[RequestDownloadOutcome] = asyncio.get_running_loop().create_future()
+        self.planner.request_download(DownloadRequest(file_type, arguments, outcome))
         self.wake()
+        return outcome
 
     @property
     def cpe_requests(self) -> CpeRequests:

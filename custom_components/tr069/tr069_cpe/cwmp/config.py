@@ -121,6 +121,8 @@ class AgentConfig:
     udp_connection_request_port: int = 7547
     xmpp: XmppAccount | None = None
     stun: StunSettings | None = None
+    # DeviceInfo.ProvisioningCode as the user sets it (None: left to the ACS).
+    provisioning_code: str | None = None
     rate_limit: RateLimit = field(default_factory=RateLimit)
     extensions: tuple[ParameterSpec | ObjectSpec, ...] = ()
     timeout: float = 30.0
@@ -150,4 +152,6 @@ class AgentConfig:
             settings.update(self.stun.parameters())
         if self.xmpp is not None:
             settings.update(self.xmpp.parameters(self.root))
+        if self.provisioning_code is not None:
+            settings["DeviceInfo.ProvisioningCode"] = self.provisioning_code
         return settings

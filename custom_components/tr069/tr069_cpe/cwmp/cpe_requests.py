@@ -7,7 +7,9 @@ Pending requests are persisted until the ACS has answered them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from .limits import MAX_ACS_METHOD_LENGTH, MAX_ACS_METHODS
@@ -15,12 +17,31 @@ from .soap import Envelope, array
 from .xml import children, escape, text_of
 
 
+class RequestDownloadOutcome(StrEnum):
+    """What became of a RequestDownload."""
+
+    ACCEPTED = "accepted"  # the ACS answered it (a Download may follow)
+    REFUSED = "refused"  # the ACS answered it with a fault
+    UNSUPPORTED = "unsupported"  # the ACS does not know RequestDownload
+
+
 @dataclass(frozen=True, slots=True)
 class DownloadRequest:
-    """A RequestDownload waiting to be sent."""
+    """A RequestDownload waiting to be sent.
+
+    ``outcome`` (not saved: nobody waits across a restart) tells whoever asked.
+    """
 
     file_type: str
     arguments: tuple[tuple[str, str], ...] = ()
+    outcome: asyncio.Future[RequestDownloadOutcome] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def settle(self, outcome: RequestDownloadOutcome) -> None:
+        """Tell whoever waits what became of the request."""
+        if self.outcome is not None and not self.outcome.done():
+            self.outcome.set_result(outcome)
 
     def body(self, namespace: str) -> str:
         """The RequestDownload request (A.4.2.2)."""

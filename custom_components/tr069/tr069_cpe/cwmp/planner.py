@@ -18,7 +18,13 @@ import random
 from typing import Any, Final
 
 from .config import AgentConfig
-from .cpe_requests import CpeRequests, DownloadRequest, get_rpc_methods_body, methods_of
+from .cpe_requests import (
+    CpeRequests,
+    DownloadRequest,
+    RequestDownloadOutcome,
+    get_rpc_methods_body,
+    methods_of,
+)
 from .datamodel import ParameterNode
 from .events import Event, EventCode, EventQueue
 from .limits import MAX_RETRY_WAIT
@@ -247,6 +253,8 @@ class SessionPlanner:
                 "The ACS does not support RequestDownload: %d request(s) dropped",
                 len(self.cpe_requests.downloads),
             )
+            for request in self.cpe_requests.downloads:
+                request.settle(RequestDownloadOutcome.UNSUPPORTED)
             self.cpe_requests.downloads.clear()
         self._state_changed()
 
@@ -254,9 +262,12 @@ class SessionPlanner:
         del response
         self._transfers.acknowledge(transfer)
 
-    def _download_requested(self, request: DownloadRequest, outcome: object) -> None:
+    def _download_requested(self, request: DownloadRequest, answer: object) -> None:
         """The ACS answered the RequestDownload (or refused it): it is not sent again."""
-        del outcome
+        refused = isinstance(answer, AcsError)
+        request.settle(
+            RequestDownloadOutcome.REFUSED if refused else RequestDownloadOutcome.ACCEPTED
+        )
         if request in self.cpe_requests.downloads:
             self.cpe_requests.downloads.remove(request)
         self._state_changed()
