@@ -59,6 +59,8 @@ from custom_components.tr069.const import (
     DOMAIN,
 )
 from custom_components.tr069.coordinator import Tr069ConfigEntry
+from custom_components.tr069.migration import CURRENT_MINOR_VERSION
+from custom_components.tr069.unique_id import acs_host, unique_id_for
 
 from .agent import SessionCounter
 
@@ -165,23 +167,25 @@ class Worker:
 
 async def _start_entry(hass: HomeAssistant, acs_url: str) -> Tr069ConfigEntry:
     hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # allow custom integrations
+    data = {
+        CONF_ACS_URL: acs_url,
+        CONF_USERNAME: "",
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+        CONF_IDENTITY: {
+            CONF_MANUFACTURER: "Home Assistant",
+            CONF_OUI: OUI,
+            CONF_PRODUCT_CLASS: "HomeAssistant",
+            CONF_SERIAL_NUMBER: SERIAL,
+            CONF_ROOT: "device",
+        },
+    }
     mock = MockConfigEntry(
         domain=DOMAIN,
-        title=f"{SERIAL} @ 127.0.0.1",
-        unique_id=f"{SERIAL}@{acs_url}",
-        data={
-            CONF_ACS_URL: acs_url,
-            CONF_USERNAME: "",
-            CONF_PASSWORD: "",
-            CONF_VERIFY_SSL: True,
-            CONF_IDENTITY: {
-                CONF_MANUFACTURER: "Home Assistant",
-                CONF_OUI: OUI,
-                CONF_PRODUCT_CLASS: "HomeAssistant",
-                CONF_SERIAL_NUMBER: SERIAL,
-                CONF_ROOT: "Device",
-            },
-        },
+        minor_version=CURRENT_MINOR_VERSION,
+        title=f"{SERIAL} @ {acs_host(acs_url)}",
+        unique_id=unique_id_for(data),
+        data=data,
         options={
             CONF_PERIODIC_INFORM_INTERVAL: 3600,
             CONF_CR_PORT: _free_port(),

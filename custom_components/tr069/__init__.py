@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
@@ -14,11 +15,15 @@ from homeassistant.util.hass_dict import HassKey
 from .agent_config import async_build_agent_config
 from .const import DOMAIN
 from .coordinator import Tr069ConfigEntry, Tr069Coordinator
+from .devices import async_load_device_names
+from .migration import async_migrate_entry
 from .profile_folder import async_install_folder_profiles
 from .services import async_setup_services
 from .store import HomeAssistantStateStore
 from .tr069_cpe import StateStoreError, build_gateway
-from .unique_id import unique_id_for
+from .unique_id import meter_serial
+
+_LOGGER = logging.getLogger(__name__)
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -42,37 +47,27 @@ async def async_setup_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> boo
     try:
         await gateway.agent.setup()
     except StateStoreError as err:
+        # The disk may come back (a remount, space freed): Home Assistant retries.
         await gateway.agent.shutdown()
-        raise ConfigEntryNotReady(f"the agent's state cannot be read: {err}") from err
+        _LOGGER.debug("The stored state of %s cannot be read: %s", entry.title, err)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="state_unreadable"
+        ) from err
     except OSError as err:
+        # Another program holds the port: Home Assistant retries until it is free.
         await gateway.agent.shutdown()
-        raise ConfigEntryError(
+        raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="port_in_use",
-            translation_placeholders={
-                "port": str(config.connection_request_port),
-                "error": str(err),
-            },
+            translation_placeholders={"port": str(config.connection_request_port)},
         ) from err
-    coordinator = Tr069Coordinator(hass, entry, gateway)
+    coordinator = Tr069Coordinator(hass, entry, gateway, await async_load_device_names(hass))
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await async_install_folder_profiles(hass, gateway.meters)
-    coordinator.register_gateway_device()
     coordinator.start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    return True
-
-
-async def async_migrate_entry(hass: HomeAssistant, entry: Tr069ConfigEntry) -> bool:
-    """Entries of 1.1 had a unique ID with the whole ACS URL lowercased."""
-    if entry.version > 1:
-        return False
-    if entry.minor_version < 2:
-        hass.config_entries.async_update_entry(
-            entry, unique_id=unique_id_for(entry.data), minor_version=2
-        )
     return True
 
 
@@ -92,8 +87,7 @@ async def async_remove_config_entry_device(
     """A user may delete a meter's device (the meter goes too), not the gateway's."""
     coordinator = entry.runtime_data
     for domain, identifier in device.identifiers:
-        if domain == DOMAIN and identifier.startswith(f"{coordinator.gateway_id}_meter_"):
-            serial = identifier.removeprefix(f"{coordinator.gateway_id}_meter_")
+        if domain == DOMAIN and (serial := meter_serial(coordinator.gateway_id, identifier)):
             await coordinator.async_remove_meter(serial)
             return True
     return False
@@ -111,4 +105,4 @@ async def _adopt_probe_state(
         await store.save(probe_state)
 
 
-__all__ = ["PROBE_STATES", "Tr069ConfigEntry", "Tr069Coordinator"]
+__all__ = ["PROBE_STATES", "Tr069ConfigEntry", "Tr069Coordinator", "async_migrate_entry"]

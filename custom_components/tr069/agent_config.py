@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-import platform
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import instance_id
+from homeassistant.helpers.system_info import async_get_system_info
 from homeassistant.loader import async_get_integration
 
 from .const import (
@@ -21,6 +21,7 @@ from .const import (
     CONF_OUI,
     CONF_PERIODIC_INFORM_INTERVAL,
     CONF_PRODUCT_CLASS,
+    CONF_PROVISIONING_CODE,
     CONF_ROOT,
     CONF_SERIAL_NUMBER,
     CONF_VERIFY_SSL,
@@ -35,10 +36,23 @@ from .const import (
 from .tr069_cpe import AgentConfig, Identity, RootObject
 from .wake_up_settings import stun_settings, xmpp_account
 
+# The data model roots the flow offers, by translation key (what entries store).
+ROOT_OPTIONS: Final = {
+    "device": RootObject.DEVICE,
+    "internet_gateway_device": RootObject.INTERNET_GATEWAY_DEVICE,
+}
+DEFAULT_ROOT: Final = "device"
+
 
 async def async_default_serial_number(hass: HomeAssistant) -> str:
     """A serial number derived from this Home Assistant instance."""
     return (await instance_id.async_get(hass)).replace("-", "")[:16].upper()
+
+
+async def async_machine(hass: HomeAssistant) -> str:
+    """What the gateway runs on: the installation type and the CPU architecture."""
+    info = await async_get_system_info(hass)
+    return f"{info['installation_type']} ({info['arch']})"
 
 
 async def async_build_agent_config(
@@ -49,6 +63,7 @@ async def async_build_agent_config(
     version = str(integration.version)
     identity: Mapping[str, Any] = data.get(CONF_IDENTITY, {})
     oui = identity.get(CONF_OUI, DEFAULT_OUI)
+    machine = await async_machine(hass)
     return AgentConfig(
         identity=Identity(
             manufacturer=identity.get(CONF_MANUFACTURER, DEFAULT_MANUFACTURER),
@@ -57,8 +72,8 @@ async def async_build_agent_config(
             serial_number=identity.get(CONF_SERIAL_NUMBER)
             or await async_default_serial_number(hass),
             model_name=DEFAULT_MODEL_NAME,
-            description=f"Home Assistant {HA_VERSION}",
-            hardware_version=platform.machine(),
+            description=f"Home Assistant {HA_VERSION} on {machine}, TR-069 Gateway {version}",
+            hardware_version=machine,
             software_version=version,
         ),
         acs_url=data[CONF_ACS_URL],
@@ -66,7 +81,7 @@ async def async_build_agent_config(
         acs_password=data.get(CONF_PASSWORD, ""),
         verify_tls=data.get(CONF_VERIFY_SSL, True),
         ca_pem=data.get(CONF_CA_CERTIFICATE) or None,
-        root=RootObject(identity.get(CONF_ROOT, RootObject.DEVICE)),
+        root=ROOT_OPTIONS[identity.get(CONF_ROOT, DEFAULT_ROOT)],
         periodic_inform_interval=options.get(
             CONF_PERIODIC_INFORM_INTERVAL, DEFAULT_PERIODIC_INFORM_INTERVAL
         ),
@@ -76,6 +91,7 @@ async def async_build_agent_config(
         udp_connection_request_port=options.get(CONF_CR_PORT, DEFAULT_CR_PORT),
         xmpp=xmpp_account(options),
         stun=stun_settings(options),
+        provisioning_code=options.get(CONF_PROVISIONING_CODE),
         user_agent=f"HomeAssistant/{HA_VERSION} tr069/{version}",
         time_zone=hass.config.time_zone,
     )

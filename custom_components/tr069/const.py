@@ -19,11 +19,12 @@ CONF_PRODUCT_CLASS: Final = "product_class"
 CONF_SERIAL_NUMBER: Final = "serial_number"
 CONF_ROOT: Final = "data_model_root"
 CONF_ALLOW_RESTART: Final = "allow_home_assistant_restart"
+CONF_PROVISIONING_CODE: Final = "provisioning_code"
 
 DEFAULT_MANUFACTURER: Final = "Home Assistant"
 DEFAULT_OUI: Final = "FFFFFF"
 DEFAULT_PRODUCT_CLASS: Final = "HomeAssistant"
-DEFAULT_MODEL_NAME: Final = "Home Assistant TR-069 gateway"
+DEFAULT_MODEL_NAME: Final = "Home Assistant TR-069 Gateway"
 DEFAULT_PERIODIC_INFORM_INTERVAL: Final = 300
 DEFAULT_CR_PORT: Final = 7547
 

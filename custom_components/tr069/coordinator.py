@@ -10,27 +10,23 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, DOMAIN as HA_DOMAIN, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import (
-    device_registry as dr,
-    entity_registry as er,
-    issue_registry as ir,
-)
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .configuration_issues import async_follow_outcome, async_follow_report
 from .const import (
+    CONF_ACS_URL,
     CONF_ALLOW_RESTART,
     DOMAIN,
     EVENT_CONFIGURATION_APPLIED,
     EVENT_CONFIGURATION_REJECTED,
     EVENT_METER_UPDATED,
 )
+from .devices import GatewayDevices
 from .reachability import ReachabilityIssue
 from .tr069_cpe import (
     AgentStatus,
     ConfigurationReport,
-    CpeAgent,
     Gateway,
     MeterUpdate,
     MeterView,
@@ -38,49 +34,11 @@ from .tr069_cpe import (
     SessionOutcome,
     Source,
 )
+from .unique_id import gateway_key, reading_entity_id
 
 _LOGGER = logging.getLogger(__name__)
 
 type Tr069ConfigEntry = ConfigEntry[Tr069Coordinator]
-
-
-def meter_device_info(meter: MeterView) -> DeviceInfo:
-    """What the device registry shows of a meter (kept up to date as the meter changes)."""
-    return DeviceInfo(
-        manufacturer=meter.vendor or None,
-        model=meter.type_name or meter.kind.value,
-        serial_number=meter.serial,
-        name=meter.name or f"{meter.vendor} {meter.serial}".strip(),
-    )
-
-
-# Home Assistant 2026.8 links a device to its hub by device id (``via_device_id``);
-# ``via_device`` (an identifier) is deprecated from 2026.9 and breaks in 2027.8.
-VIA_DEVICE_ID = "via_device_id" in DeviceInfo.__optional_keys__
-
-
-def gateway_device_info(agent: CpeAgent, gateway_id: str) -> DeviceInfo:
-    """What the device registry shows of the gateway (the CPE itself)."""
-    identity = agent.config.identity
-    return DeviceInfo(
-        identifiers={(DOMAIN, gateway_id)},
-        manufacturer=identity.manufacturer,
-        model=identity.model_name,
-        model_id=identity.product_class,
-        serial_number=identity.serial_number,
-        sw_version=identity.software_version,
-        hw_version=identity.hardware_version,
-        name="TR-069 gateway",
-    )
-
-
-def gateway_identifier(entry_id: str, agent: CpeAgent) -> str:
-    """Device registry identifier of the gateway: GenieACS's device ID, per entry.
-
-    Two entries (two ACSes) may present the same identity; their devices stay apart.
-    """
-    identity = agent.config.identity
-    return f"{identity.oui}-{identity.product_class}-{identity.serial_number}@{entry_id}"
 
 
 class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
@@ -88,11 +46,20 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
 
     config_entry: Tr069ConfigEntry
 
-    def __init__(self, hass: HomeAssistant, entry: Tr069ConfigEntry, gateway: Gateway) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: Tr069ConfigEntry,
+        gateway: Gateway,
+        device_names: dict[str, str],
+    ) -> None:
         super().__init__(hass, _LOGGER, config_entry=entry, name=DOMAIN, update_interval=None)
         self.agent = agent = gateway.agent
-        self.gateway_id = gateway_identifier(entry.entry_id, agent)
-        self.gateway_device_id = ""  # set by register_gateway_device
+        identity = agent.config.identity
+        self.gateway_id = gateway_key(
+            identity.oui, identity.product_class, identity.serial_number, entry.data[CONF_ACS_URL]
+        )
+        self.devices = GatewayDevices(hass, entry.entry_id, self.gateway_id, device_names)
         self.meter_gateway = gateway.meters
         self.meters: dict[str, MeterView] = {}
         self._serial_at: dict[int, str] = {}
@@ -110,31 +77,16 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         return self.agent.status
 
     @callback
-    def register_gateway_device(self) -> None:
-        """The gateway's device, before any meter device names it as its hub."""
-        device = dr.async_get(self.hass).async_get_or_create(
-            config_entry_id=self.config_entry.entry_id,
-            **gateway_device_info(self.agent, self.gateway_id),
-        )
-        self.gateway_device_id = device.id
-
-    def meter_device(self, serial: str) -> dr.DeviceEntry | None:
-        """A meter's device, looked up within this entry (identifiers are per entry)."""
-        key = (DOMAIN, self.meter_identifier(serial))
-        registry = dr.async_get(self.hass)
-        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            if key in device.identifiers:
-                return device
-        return None
-
-    @callback
     def start(self) -> None:
-        """Read the meters and run the agent as the entry's background task."""
+        """Register the devices, read the meters, run the agent as the entry's background task."""
+        self.devices.register_gateway(self.agent.config.identity)
         for instance, view in self.meter_gateway.table.views().items():
             self._serial_at[instance] = view.serial
             if view.serial:
                 self.meters[view.serial] = view
-        self._remove_stale_devices()
+        self.devices.remove_stale(set(self.meters))
+        for view in self.meters.values():
+            self.devices.sync_meter(view)
         for kind in ReportKind:
             async_follow_outcome(
                 self.hass,
@@ -168,22 +120,6 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
                 return
         _LOGGER.info("The ACS rebooted the gateway: reloading %s", self.config_entry.title)
         self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
-
-    def _remove_stale_devices(self) -> None:
-        """Devices of meters the data model no longer holds.
-
-        The agent's state is saved at once, the device registry later: a crash in
-        between leaves the device of a deleted meter behind.
-        """
-        registry = dr.async_get(self.hass)
-        prefix = f"{self.gateway_id}_meter_"
-        current = {self.meter_identifier(serial) for serial in self.meters}
-        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            if any(
-                domain == DOMAIN and identifier.startswith(prefix) and identifier not in current
-                for domain, identifier in device.identifiers
-            ):
-                registry.async_remove_device(device.id)
 
     async def async_shutdown(self) -> None:
         """Stop the agent: the loop, then the Connection Request server (port released)."""
@@ -229,10 +165,6 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
         )
 
     # ------------------------------------------------------------------ meters
-    def meter_identifier(self, serial: str) -> str:
-        """Device registry identifier of a meter."""
-        return f"{self.gateway_id}_meter_{serial}"
-
     @callback
     def async_add_meter_listener(self, serial: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``update`` whenever the meter with this serial changes."""
@@ -256,30 +188,12 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
                     self.meters[view.serial] = view
                     changed.add(view.serial)
         for serial in changed:
-            self._update_device(self.meters[serial])
+            self.devices.sync_meter(self.meters[serial])
             for update in list(self._meter_listeners.get(serial, ())):
                 update()
         self.async_update_listeners()
         for meter_update in updates:
             self._fire_meter_updated(meter_update)
-
-    def _update_device(self, view: MeterView) -> None:
-        """A meter's vendor, type or name changed: so does its device."""
-        device = self.meter_device(view.serial)
-        if device is None:
-            return
-        info = meter_device_info(view)
-        manufacturer, model = info.get("manufacturer"), info.get("model")
-        name, serial = info.get("name"), info.get("serial_number")
-        if (device.manufacturer, device.model, device.name, device.serial_number) != (
-            manufacturer,
-            model,
-            name,
-            serial,
-        ):
-            dr.async_get(self.hass).async_update_device(
-                device.id, manufacturer=manufacturer, model=model, name=name, serial_number=serial
-            )
 
     def _forget_readings(self, view: MeterView) -> None:
         """Readings a meter no longer has lose their entities."""
@@ -288,33 +202,48 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
             return
         registry = er.async_get(self.hass)
         for name in before.readings.keys() - view.readings.keys():
-            unique_id = f"{self.config_entry.entry_id}_{view.serial}_{name}"
+            unique_id = reading_entity_id(self.gateway_id, view.serial, name)
             if entity_id := registry.async_get_entity_id("sensor", DOMAIN, unique_id):
                 registry.async_remove(entity_id)
 
     def _forget_meter(self, serial: str) -> None:
         """A meter left the data model: its device goes too."""
         self.meters.pop(serial, None)
-        device = self.meter_device(serial)
-        if device is not None:
-            dr.async_get(self.hass).async_remove_device(device.id)
+        self.devices.remove_meter(serial)
 
     def _fire_meter_updated(self, update: MeterUpdate) -> None:
+        """The event, on the meter's device (``device_id``: its logbook shows it)."""
+        meter = self.meters.get(update.serial)
+        readings = meter.readings if meter is not None else {}
+        units = {
+            name: unit
+            for name in update.readings
+            if (reading := readings.get(name)) is not None and (unit := reading.unit)
+        }
         self.hass.bus.async_fire(
             EVENT_METER_UPDATED,
             {
                 "config_entry_id": self.config_entry.entry_id,
+                "device_id": self.devices.meter_device_id(update.serial),
                 "serial": update.serial,
                 "readings": update.readings,
+                "units": units,
                 "source": "acs" if update.source is Source.ACS else "configuration_file",
             },
         )
 
     @callback
     def _on_report(self, report: ConfigurationReport) -> None:
-        """A configuration file or profile was applied or rejected: tell the user."""
+        """A configuration file or profile was applied or rejected: tell the user.
+
+        The event names the gateway's device (``device_id``): its logbook shows it.
+        """
         entry = self.config_entry
-        data: dict[str, Any] = {"config_entry_id": entry.entry_id, **report.as_dict()}
+        data: dict[str, Any] = {
+            "config_entry_id": entry.entry_id,
+            "device_id": self.devices.gateway_device_id,
+            **report.as_dict(),
+        }
         event = EVENT_CONFIGURATION_APPLIED if report.applied else EVENT_CONFIGURATION_REJECTED
         self.hass.bus.async_fire(event, data)
         async_follow_report(self.hass, entry.entry_id, entry.title, report)

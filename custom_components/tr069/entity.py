@@ -6,9 +6,10 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
-from .coordinator import VIA_DEVICE_ID, Tr069Coordinator, gateway_device_info, meter_device_info
+from .coordinator import Tr069Coordinator
+from .devices import gateway_device_info, meter_device_info
 from .tr069_cpe import MeterView
+from .unique_id import gateway_entity_id, reading_entity_id
 
 
 class Tr069GatewayEntity(CoordinatorEntity[Tr069Coordinator]):
@@ -18,8 +19,8 @@ class Tr069GatewayEntity(CoordinatorEntity[Tr069Coordinator]):
 
     def __init__(self, coordinator: Tr069Coordinator, key: str) -> None:
         super().__init__(coordinator)
-        self._attr_unique_id = f"{coordinator.config_entry.entry_id}_{key}"
-        self._attr_device_info = gateway_device_info(coordinator.agent, coordinator.gateway_id)
+        self._attr_unique_id = gateway_entity_id(coordinator.gateway_id, key)
+        self._attr_device_info = gateway_device_info(coordinator.gateway_id)
 
 
 class Tr069MeterEntity(Entity):
@@ -31,14 +32,8 @@ class Tr069MeterEntity(Entity):
     def __init__(self, coordinator: Tr069Coordinator, meter: MeterView, key: str) -> None:
         self.coordinator = coordinator
         self.serial = meter.serial
-        self._attr_unique_id = f"{coordinator.config_entry.entry_id}_{meter.serial}_{key}"
-        device_info = meter_device_info(meter)
-        device_info["identifiers"] = {(DOMAIN, coordinator.meter_identifier(meter.serial))}
-        if VIA_DEVICE_ID:
-            device_info["via_device_id"] = coordinator.gateway_device_id  # type: ignore[typeddict-unknown-key,unused-ignore]
-        else:
-            device_info["via_device"] = (DOMAIN, coordinator.gateway_id)  # type: ignore[typeddict-unknown-key,unused-ignore]
-        self._attr_device_info = device_info
+        self._attr_unique_id = reading_entity_id(coordinator.gateway_id, meter.serial, key)
+        self._attr_device_info = meter_device_info(coordinator.gateway_id, meter.serial)
 
     @property
     def meter(self) -> MeterView | None:

@@ -1,7 +1,7 @@
 """How each reading of a meter becomes a sensor (device class, unit, state class).
 
 Everything comes from the core's kinds table (one entry per kind of meter); this module
-only puts it in Home Assistant's words.
+only puts it in Home Assistant's words. Icons come from icons.json, by translation key.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ def describe_reading(
             native_unit_of_measurement=shown.unit,
             state_class=SensorStateClass(shown.state_class),
             suggested_display_precision=shown.precision,
-            icon=shown.icon,
         ),
         placeholders=shown.placeholders,
     )

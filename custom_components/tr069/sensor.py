@@ -33,11 +33,15 @@ class GatewaySensorDescription(SensorEntityDescription):
 
 
 GATEWAY_SENSORS: tuple[GatewaySensorDescription, ...] = (
+    # It changes at every Inform (288 times a day at the default interval), and so would
+    # write as many logbook lines: off by default; "ACS connection" tells the same story
+    # in its transitions only.
     GatewaySensorDescription(
         key="last_inform",
         translation_key="last_inform",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda status: status.last_inform,
     ),
     GatewaySensorDescription(

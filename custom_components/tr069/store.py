@@ -26,9 +26,10 @@ class _AgentStore(Store[dict[str, Any]]):
 
     write_error: Exception | None = None
 
-    async def _async_write_data(self, path: str, data: dict[str, Any]) -> None:
+    # Home Assistant 2026 dropped the path argument: whatever it passes, passed on.
+    async def _async_write_data(self, *args: Any) -> None:
         try:
-            await super()._async_write_data(path, data)
+            await super()._async_write_data(*args)
         except Exception as err:
             self.write_error = err
             raise

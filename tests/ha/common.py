@@ -8,6 +8,7 @@ import inspect
 import time
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -28,6 +29,7 @@ from custom_components.tr069.const import (
     DOMAIN,
 )
 from custom_components.tr069.coordinator import Tr069ConfigEntry
+from custom_components.tr069.unique_id import meter_identifier, unique_id_for
 from local_acs import InformRecord, LocalAcs
 from tr069_cpe.cwmp.agent import CpeAgent
 
@@ -37,7 +39,23 @@ OUI = "00D09E"
 MANUFACTURER = "Home Assistant"
 PRODUCT_CLASS = "HomeAssistant"
 METERS = f"Device.X_{OUI}_Meter."
-GATEWAY_ID = f"{OUI}-{PRODUCT_CLASS}-{SERIAL}@{ENTRY_ID}"
+
+
+def gateway_id(entry: ConfigEntry) -> str:
+    """The gateway's device identifier (its entry's unique ID): identity and ACS host."""
+    return unique_id_for(entry.data)
+
+
+def gateway_device(registry: dr.DeviceRegistry, entry: ConfigEntry) -> dr.DeviceEntry | None:
+    """The gateway's device."""
+    return find_device(registry, gateway_id(entry), entry.entry_id)
+
+
+def meter_device(
+    registry: dr.DeviceRegistry, entry: ConfigEntry, serial: str
+) -> dr.DeviceEntry | None:
+    """The device of the meter with this serial number."""
+    return find_device(registry, meter_identifier(gateway_id(entry), serial), entry.entry_id)
 
 
 def find_device(
@@ -73,7 +91,7 @@ def identity(serial: str = SERIAL) -> dict[str, str]:
         CONF_OUI: OUI,
         CONF_PRODUCT_CLASS: PRODUCT_CLASS,
         CONF_SERIAL_NUMBER: serial,
-        CONF_ROOT: "Device",
+        CONF_ROOT: "device",
     }
 
 
@@ -180,4 +198,28 @@ def timestamp_states(*, data: Any, path: Any) -> Any:
         assert stamp is not None, data
         assert abs((dt_util.utcnow() - stamp).total_seconds()) < 60, data
         return StateSnapshot(data | {"state": ANY})
+    return data
+
+
+def snapshot_matcher(acs_port: str) -> Callable[..., Any]:
+    """Snapshot matcher: the ACS's port as ``<acs port>``; timestamps and the time of an
+    outcome checked, then ANY."""
+    host = f"127.0.0.1:{acs_port}"
+
+    def matcher(*, data: Any, path: Any) -> Any:
+        if isinstance(data, str) and host in data:
+            return data.replace(host, "127.0.0.1:<acs port>")
+        return outcome_time(data=timestamp_states(data=data, path=path))
+
+    return matcher
+
+
+def outcome_time(*, data: Any) -> Any:
+    """The time of a configuration outcome (a sensor attribute): checked, then ANY."""
+    if isinstance(data, StateSnapshot) and data["attributes"].get("time"):
+        stamp = dt_util.parse_datetime(data["attributes"]["time"])
+        assert stamp is not None
+        assert abs((dt_util.utcnow() - stamp).total_seconds()) < 60, data
+        attributes = dict(data["attributes"]) | {"time": ANY}
+        return StateSnapshot(data | {"attributes": attributes})
     return data

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+import ipaddress
 from pathlib import Path
+import socket
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -15,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
+from yarl import URL
 
 from custom_components.tr069.const import (
     CONF_ACS_URL,
@@ -24,15 +27,56 @@ from custom_components.tr069.const import (
     CONF_VERIFY_SSL,
     DOMAIN,
 )
+from custom_components.tr069.migration import CURRENT_MINOR_VERSION
+from custom_components.tr069.unique_id import acs_host, unique_id_for
 from local_acs import LocalAcs
 from tests.agent_harness import assert_schema_valid, free_port
 
-from .common import ENTRY_ID, SERIAL, identity, session
+from .common import ENTRY_ID, SERIAL, identity, session, snapshot_matcher
 
 
 @pytest.fixture(autouse=True)
 def _environment(socket_enabled: None, enable_custom_integrations: None) -> None:
     """Real sockets on 127.0.0.1 and the custom integration."""
+
+
+@pytest.fixture
+def unresolvable_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Host names do not resolve, as on a machine without DNS (the same on every harness:
+    the newest test plugin raises RuntimeError for a lookup, which no code expects)."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host not in ("localhost", "") and not _is_address(host):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_use(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail a test in which Home Assistant reports the integration's use of a deprecated API.
+
+    Home Assistant logs "Detected that custom integration 'tr069' ... will stop working"
+    (helpers/frame.py) where a test would otherwise pass.
+    """
+    yield
+    reports = [
+        record.getMessage()
+        for phase in ("setup", "call")
+        for record in caplog.get_records(phase)
+        if "custom integration 'tr069'" in record.getMessage()
+    ]
+    assert not reports, reports
 
 
 # Home Assistant 2026 serialises registry entries and state attributes differently
@@ -49,12 +93,18 @@ class LegSnapshotExtension(HomeAssistantSnapshotExtension):
 
 
 @pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots with the Home Assistant extension, in ``tests/ha/snapshots``.
+def snapshot(snapshot: SnapshotAssertion, request: pytest.FixtureRequest) -> SnapshotAssertion:
+    """Snapshots with the Home Assistant extension, in the leg's snapshot directory.
 
-    The test plugin defines the same fixture, but syrupy's own plugin wins over it.
+    The local ACS's port (in unique IDs and identifiers) is stored as ``<acs port>``, the
+    time of a timestamp sensor as ANY once checked. The test plugin defines the same
+    fixture, but syrupy's own plugin wins over it.
     """
-    return snapshot.use_extension(LegSnapshotExtension)
+    extension = snapshot.use_extension(LegSnapshotExtension)
+    if "acs" not in request.fixturenames:
+        return extension
+    port = str(URL(request.getfixturevalue("acs").url).port)
+    return extension.with_defaults(matcher=snapshot_matcher(port))
 
 
 @pytest.fixture
@@ -101,13 +151,12 @@ def entry_data(request: pytest.FixtureRequest, acs: LocalAcs) -> dict[str, Any]:
 @pytest.fixture
 def mock_config_entry(entry_data: dict[str, Any], cr_port: int) -> MockConfigEntry:
     """A config entry of a gateway of the local ACS."""
-    url = entry_data[CONF_ACS_URL].rstrip("/").lower()
     return MockConfigEntry(
         domain=DOMAIN,
-        minor_version=2,
+        minor_version=CURRENT_MINOR_VERSION,
         entry_id=ENTRY_ID,
-        title=f"{SERIAL} @ 127.0.0.1",
-        unique_id=f"{SERIAL}@{url}",
+        title=f"{SERIAL} @ {acs_host(entry_data[CONF_ACS_URL])}",
+        unique_id=unique_id_for(entry_data),
         data=entry_data,
         options={CONF_PERIODIC_INFORM_INTERVAL: 300, CONF_CR_PORT: cr_port},
     )

@@ -33,7 +33,7 @@ async def test_acs_connection_follows_the_sessions(
     hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
 ) -> None:
     entry = init_integration
-    entity_id = "binary_sensor.tr_069_gateway_acs_connection"
+    entity_id = "binary_sensor.tr_069_gateway_ha0001_acs_connection"
     assert hass.states.get(entity_id).state == "on"
     acs.inject(DropConnection(on="Inform"))
     await failed_session(hass, acs, entry)

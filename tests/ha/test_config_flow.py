@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+import dataclasses
 import socket
 from typing import Any
 
+import aiohttp
 from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
-from homeassistant.core import HomeAssistant
+from homeassistant.core import DOMAIN as HA_DOMAIN, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.tr069 import probe
 from custom_components.tr069.const import (
     CONF_ACS_URL,
     CONF_ALLOW_RESTART,
@@ -22,16 +26,21 @@ from custom_components.tr069.const import (
     CONF_IDENTITY,
     CONF_OUI,
     CONF_PERIODIC_INFORM_INTERVAL,
+    CONF_PRODUCT_CLASS,
+    CONF_PROVISIONING_CODE,
     CONF_SERIAL_NUMBER,
     CONF_VERIFY_SSL,
     DOMAIN,
 )
-from custom_components.tr069.unique_id import unique_id_for
+from custom_components.tr069.unique_id import acs_host, unique_id_for
 from local_acs import LocalAcs, rpc
-from local_acs.inject import NotAnAcs, Unauthorized
+from local_acs.inject import Delay, NotAnAcs, ServiceUnavailable, Unauthorized
 from tests.agent_harness import assert_schema_valid, free_port
+from tr069_cpe import AgentConfig
 
 from .common import (
+    OUI,
+    PRODUCT_CLASS,
     SERIAL,
     agent_of,
     event_codes,
@@ -72,7 +81,7 @@ async def test_user_flow_runs_a_real_first_session(
         result["flow_id"], user_input(acs.url, cr_port)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"{SERIAL} @ 127.0.0.1"
+    assert result["title"] == f"{SERIAL} @ {acs_host(acs.url)}"
     assert result["data"] == {
         CONF_ACS_URL: acs.url,
         CONF_USERNAME: "",
@@ -82,7 +91,8 @@ async def test_user_flow_runs_a_real_first_session(
     }
     assert result["options"] == {CONF_PERIODIC_INFORM_INTERVAL: 300, CONF_CR_PORT: cr_port}
     entry = result["result"]
-    assert entry.unique_id == f"{SERIAL}@{acs.url.rstrip('/')}"
+    # The gateway's identity at the ACS's host: no credentials, no entry ID.
+    assert entry.unique_id == f"{OUI}-{PRODUCT_CLASS}-{SERIAL}@{acs_host(acs.url)}"
 
     probe = await acs.wait_for_inform(serial=SERIAL)
     assert event_codes(probe) == ["0 BOOTSTRAP", "1 BOOT"]
@@ -126,6 +136,31 @@ def _not_an_acs(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
     return lambda: None
 
 
+def _not_found(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
+    data[CONF_ACS_URL] = f"{acs.url}no-acs-here"
+    return lambda: data.update({CONF_ACS_URL: acs.url})
+
+
+def _busy(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
+    acs.inject(ServiceUnavailable(retry_after=None, on="Inform"))
+    return lambda: None
+
+
+def _invalid_port(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
+    data[CONF_ACS_URL] = "http://127.0.0.1:99999/"
+    return lambda: data.update({CONF_ACS_URL: acs.url})
+
+
+def _credentials_in_url(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
+    data[CONF_ACS_URL] = acs.url.replace("http://", "http://cpe:secret@")
+    return lambda: data.update({CONF_ACS_URL: acs.url})
+
+
+def _long_provisioning_code(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
+    data[CONF_PROVISIONING_CODE] = "TLCO." * 13
+    return lambda: data.update({CONF_PROVISIONING_CODE: "TLCO.GRP2"})
+
+
 def _invalid_url(acs: LocalAcs, data: dict[str, Any]) -> Callable[[], None]:
     data[CONF_ACS_URL] = "ftp://127.0.0.1/acs"
     return lambda: data.update({CONF_ACS_URL: acs.url})
@@ -147,22 +182,38 @@ type Breaker = Callable[[LocalAcs, dict[str, Any]], Callable[[], None]]
 @pytest.mark.parametrize(
     ("acs", "breaker", "errors"),
     [
-        pytest.param({}, _closed_port, {"base": "cannot_connect"}, id="cannot_connect"),
+        pytest.param(
+            {}, _closed_port, {CONF_ACS_URL: "connection_refused"}, id="connection_refused"
+        ),
         pytest.param(
             DIGEST_ACS,
             _wrong_password,
-            {"base": "invalid_auth"},
+            {CONF_PASSWORD: "invalid_auth"},
             id="invalid_auth",
         ),
-        pytest.param({"tls": True}, _untrusted_ca, {"base": "tls_error"}, id="tls_error"),
+        pytest.param(
+            {"tls": True}, _untrusted_ca, {CONF_CA_CERTIFICATE: "tls_error"}, id="tls_error"
+        ),
         pytest.param(
             {"tls": True},
             _untrusted_then_unverified,
-            {"base": "tls_error"},
+            {CONF_CA_CERTIFICATE: "tls_error"},
             id="tls_error-verification-off",
         ),
-        pytest.param({}, _not_an_acs, {"base": "not_acs"}, id="not_acs"),
+        pytest.param({}, _not_an_acs, {CONF_ACS_URL: "not_acs"}, id="not_acs"),
+        pytest.param({}, _not_found, {CONF_ACS_URL: "not_acs"}, id="not_acs-http-404"),
+        pytest.param({}, _busy, {"base": "acs_busy"}, id="acs_busy"),
         pytest.param({}, _invalid_url, {CONF_ACS_URL: "invalid_url"}, id="invalid_url"),
+        pytest.param({}, _invalid_port, {CONF_ACS_URL: "invalid_url"}, id="invalid_url-port"),
+        pytest.param(
+            {}, _credentials_in_url, {CONF_ACS_URL: "url_credentials"}, id="url_credentials"
+        ),
+        pytest.param(
+            {},
+            _long_provisioning_code,
+            {CONF_PROVISIONING_CODE: "provisioning_code_too_long"},
+            id="provisioning_code_too_long",
+        ),
         pytest.param({}, _invalid_ca, {CONF_CA_CERTIFICATE: "invalid_ca"}, id="invalid_ca"),
         pytest.param({}, _invalid_oui, {"base": "invalid_oui"}, id="invalid_oui"),
     ],
@@ -195,6 +246,51 @@ async def test_user_flow_errors_and_recovery(
     assert result["result"].state is ConfigEntryState.LOADED
 
 
+class NoSuchHost(aiohttp.abc.AbstractResolver):
+    """A resolver for which no name exists (the test harness allows no real lookup)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Whatever aiohttp passes (its version's arguments)."""
+
+    async def resolve(self, host: str, port: int = 0, family: Any = socket.AF_INET) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+@pytest.mark.usefixtures("unresolvable_names")
+async def test_user_flow_unknown_host(
+    hass: HomeAssistant, acs: LocalAcs, cr_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(aiohttp.connector, "DefaultResolver", NoSuchHost)
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input("http://acs.invalid/", cr_port)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_ACS_URL: "unknown_host"}
+
+
+async def test_user_flow_timeout(
+    hass: HomeAssistant, acs: LocalAcs, cr_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = probe.async_build_agent_config
+
+    async def impatient(*args: Any) -> AgentConfig:
+        return dataclasses.replace(await build(*args), timeout=0.2)
+
+    monkeypatch.setattr(probe, "async_build_agent_config", impatient)
+    acs.inject(Delay(seconds=2, on="Inform"))
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input(acs.url, cr_port)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_ACS_URL: "timeout"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
 async def test_user_flow_port_in_use(hass: HomeAssistant, acs: LocalAcs, cr_port: int) -> None:
     result = await start_user_flow(hass)
     with socket.socket() as taken:
@@ -204,7 +300,7 @@ async def test_user_flow_port_in_use(hass: HomeAssistant, acs: LocalAcs, cr_port
             result["flow_id"], user_input(acs.url, cr_port)
         )
         assert result["type"] is FlowResultType.FORM
-        assert result["errors"] == {"base": "port_in_use"}
+        assert result["errors"] == {CONF_CR_PORT: "port_in_use"}
         assert acs.informs == []
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], user_input(acs.url, cr_port)
@@ -254,7 +350,7 @@ async def test_reconfigure_moves_the_gateway_to_a_new_acs(
     assert event_codes(bootstrap) == ["0 BOOTSTRAP", "1 BOOT"]
     assert entry.data[CONF_ACS_URL] == other_acs.url
     assert entry.data[CONF_IDENTITY] == identity()
-    assert entry.unique_id == f"{SERIAL}@{other_acs.url.rstrip('/')}"
+    assert entry.unique_id == f"{OUI}-{PRODUCT_CLASS}-{SERIAL}@{acs_host(other_acs.url)}"
 
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
@@ -277,7 +373,7 @@ async def test_reconfigure_error_keeps_the_old_acs(
     closed = f"http://127.0.0.1:{free_port()}/"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], acs_input(closed))
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {CONF_ACS_URL: "connection_refused"}
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert dict(entry.data) == old_data
@@ -339,11 +435,8 @@ async def test_reconfigure_to_an_acs_already_configured(
     other_acs: LocalAcs,
     init_integration: MockConfigEntry,
 ) -> None:
-    MockConfigEntry(
-        domain=DOMAIN,
-        unique_id=f"{SERIAL}@{other_acs.url.rstrip('/')}",
-        data={CONF_ACS_URL: other_acs.url, CONF_IDENTITY: identity()},
-    ).add_to_hass(hass)
+    data = {CONF_ACS_URL: other_acs.url, CONF_IDENTITY: identity()}
+    MockConfigEntry(domain=DOMAIN, unique_id=unique_id_for(data), data=data).add_to_hass(hass)
     result = await init_integration.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], acs_input(other_acs.url)
@@ -364,16 +457,26 @@ def reauth_flows(hass: HomeAssistant) -> list[Any]:
 
 
 async def test_a_401_from_the_acs_starts_reauth(
-    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+    hass: HomeAssistant,
+    acs: LocalAcs,
+    issue_registry: ir.IssueRegistry,
+    init_integration: MockConfigEntry,
 ) -> None:
     entry = init_integration
     agent = agent_of(entry)
     acs.inject(Unauthorized(on="Inform"), times=2)
     await failed_session(hass, acs, entry)
-    assert hass.states.get("sensor.tr_069_gateway_last_session_outcome").state == "invalid_auth"
+    assert (
+        hass.states.get("sensor.tr_069_gateway_ha0001_last_session_outcome").state == "invalid_auth"
+    )
     [flow] = await wait_for(lambda: reauth_flows(hass), what="the reauth flow")
     assert flow["step_id"] == "reauth_confirm"
     assert flow["context"]["entry_id"] == entry.entry_id
+    # Home Assistant shows it as a repair too, until the credentials are fixed.
+    issue_id = f"config_entry_reauth_{DOMAIN}_{entry.entry_id}"
+    issue = issue_registry.async_get_issue(HA_DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.issue_domain == DOMAIN
 
     result = await hass.config_entries.flow.async_configure(
         flow["flow_id"], {CONF_USERNAME: "new-user", CONF_PASSWORD: "new-pw"}
@@ -381,6 +484,7 @@ async def test_a_401_from_the_acs_starts_reauth(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert reauth_flows(hass) == []
+    assert issue_registry.async_get_issue(HA_DOMAIN, issue_id) is None
     assert entry.data[CONF_USERNAME] == "new-user"
     assert entry.data[CONF_PASSWORD] == "new-pw"
     await hass.async_block_till_done()
@@ -404,14 +508,14 @@ async def test_reauth_with_a_wrong_then_the_right_password(
     # An ACS refusing the credentials is no setup failure: the entry asks for new ones.
     assert entry.state is ConfigEntryState.LOADED
     [flow] = await wait_for(lambda: reauth_flows(hass), what="the reauth flow")
-    assert hass.states.get("binary_sensor.tr_069_gateway_acs_connection").state == "off"
+    assert hass.states.get("binary_sensor.tr_069_gateway_ha0001_acs_connection").state == "off"
 
     result = await hass.config_entries.flow.async_configure(
         flow["flow_id"], {CONF_USERNAME: "cpe", CONF_PASSWORD: "wrong"}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reauth_confirm"
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert entry.data[CONF_PASSWORD] == "old"
@@ -426,7 +530,7 @@ async def test_reauth_with_a_wrong_then_the_right_password(
     assert entry.state is ConfigEntryState.LOADED
     await session(hass, acs, entry, "1 BOOT")
     assert agent_of(entry).status.connected is True
-    assert hass.states.get("binary_sensor.tr_069_gateway_acs_connection").state == "on"
+    assert hass.states.get("binary_sensor.tr_069_gateway_ha0001_acs_connection").state == "on"
 
 
 # ---------------------------------------------------------------------- options
@@ -514,13 +618,16 @@ async def test_options_flow_refuses_a_port_in_use(
 
 
 @pytest.mark.parametrize(
-    ("url", "expected"),
+    ("url", "host"),
     [
-        ("HTTPS://ACS.Example:7547/cwmp/", "https://acs.example:7547/cwmp"),
-        ("https://acs.example/CWMP", "https://acs.example/CWMP"),
-        (" http://acs.example/ ", "http://acs.example"),
+        ("HTTPS://ACS.Example:7547/cwmp/", "acs.example:7547"),
+        ("https://acs.example:443/CWMP", "acs.example"),
+        (" http://acs.example/ ", "acs.example"),
+        ("http://[2001:DB8::1]:7547/acs", "[2001:db8::1]:7547"),
     ],
 )
-def test_one_entry_per_acs_url_and_serial(url: str, expected: str) -> None:
-    data = {CONF_ACS_URL: url, CONF_IDENTITY: {CONF_SERIAL_NUMBER: SERIAL}}
-    assert unique_id_for(data) == f"{SERIAL}@{expected}"
+def test_one_entry_per_gateway_identity_and_acs_host(url: str, host: str) -> None:
+    identity = {CONF_OUI: OUI, CONF_PRODUCT_CLASS: "Home Gateway", CONF_SERIAL_NUMBER: "A/1"}
+    data = {CONF_ACS_URL: url, CONF_IDENTITY: identity}
+    # Free text is percent-encoded: no serial number can make two identities collide.
+    assert unique_id_for(data) == f"{OUI}-Home%20Gateway-A%2F1@{host}"

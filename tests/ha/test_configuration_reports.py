@@ -24,8 +24,8 @@ from .test_meters import download, read
 pytestmark = pytest.mark.usefixtures("unload_at_end")
 
 FILES = Path(__file__).parent.parent / "meters" / "files"
-LAST_FILE = "sensor.tr_069_gateway_last_configuration_file"
-LAST_PROFILE = "sensor.tr_069_gateway_last_format_profile"
+LAST_FILE = "sensor.tr_069_gateway_ha0001_last_configuration_file"
+LAST_PROFILE = "sensor.tr_069_gateway_ha0001_last_format_profile"
 FILE_ISSUE = f"configuration_rejected_{ENTRY_ID}"
 PROFILE_ISSUE = f"format_profile_rejected_{ENTRY_ID}"
 BAD_FILE = json.dumps({"items": [{"serial": "26", "type": "electricityMeter", "T1": "-5"}]})

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import socket
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+import homeassistant.util.dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.tr069.const import CONF_ACS_URL, DOMAIN
@@ -17,12 +19,11 @@ from local_acs import LocalAcs, ParameterInfo, rpc
 from tests.agent_harness import assert_schema_valid
 
 from .common import (
-    GATEWAY_ID,
     SERIAL,
     agent_of,
     cr_credentials,
     event_codes,
-    find_device,
+    gateway_device,
     session,
     session_ended,
     wait_for,
@@ -51,7 +52,7 @@ async def test_unload_releases_the_connection_request_port(
         sock.listen()
 
 
-async def test_port_in_use_is_a_setup_error(
+async def test_port_in_use_is_retried(
     hass: HomeAssistant, acs: LocalAcs, mock_config_entry: MockConfigEntry, cr_port: int
 ) -> None:
     mock_config_entry.add_to_hass(hass)
@@ -60,14 +61,16 @@ async def test_port_in_use_is_a_setup_error(
         taken.listen()
         assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
-    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
-    assert mock_config_entry.error_reason_translation_key == "port_in_use"
-    assert mock_config_entry.error_reason_translation_placeholders is not None
-    assert mock_config_entry.error_reason_translation_placeholders["port"] == str(cr_port)
+    # Another program holds the port for now: Home Assistant retries.
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.reason is not None
+    assert str(cr_port) in mock_config_entry.reason
     assert acs.informs == []
-    # The port is free again: a retry works.
-    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
-    assert mock_config_entry.state is ConfigEntryState.LOADED
+    # The port is free again: the retry works.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=2))
+    await wait_for(
+        lambda: mock_config_entry.state is ConfigEntryState.LOADED, what="the retried setup"
+    )
     inform = await session(hass, acs, mock_config_entry, "0 BOOTSTRAP", wake=False)
     assert event_codes(inform) == ["0 BOOTSTRAP", "1 BOOT"]
 
@@ -83,9 +86,11 @@ async def test_unreachable_acs_is_no_setup_failure(
     agent = agent_of(entry)
     await wait_for(lambda: agent.status.sessions >= 1, what="the first session")
     await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.tr_069_gateway_acs_connection").state == "off"
-    assert hass.states.get("sensor.tr_069_gateway_last_session_outcome").state == "cannot_connect"
-    assert hass.states.get("sensor.tr_069_gateway_last_successful_inform").state == "unknown"
+    assert hass.states.get("binary_sensor.tr_069_gateway_ha0001_acs_connection").state == "off"
+    assert (
+        hass.states.get("sensor.tr_069_gateway_ha0001_last_session_outcome").state
+        == "cannot_connect"
+    )
 
 
 async def test_restart_is_a_boot_from_the_stored_state(
@@ -134,7 +139,7 @@ async def test_gateway_device(
     init_integration: MockConfigEntry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    device = find_device(device_registry, GATEWAY_ID)
+    device = gateway_device(device_registry, init_integration)
     assert device is not None
     assert device == snapshot(exclude=lambda prop, path: prop in ("hw_version", "sw_version"))
 
@@ -199,7 +204,7 @@ async def test_reboot_from_the_acs_restarts_the_agent(
     assert restarted is not agent
     await wait_for(lambda: restarted.status.sessions >= 1, what="the session after the reboot")
     await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.tr_069_gateway_acs_connection").state == "on"
+    assert hass.states.get("binary_sensor.tr_069_gateway_ha0001_acs_connection").state == "on"
     # The restarted agent answers Connection Requests.
     await session(hass, acs, entry)
 
@@ -226,23 +231,3 @@ async def test_the_acs_moves_the_gateway_and_a_restart_keeps_it_there(
         assert len(acs.informs) == 2
         await hass.config_entries.async_unload(entry.entry_id)
         assert_schema_valid(other)
-
-
-async def test_entries_of_minor_version_1_get_the_unique_id_that_keeps_the_path_case(
-    hass: HomeAssistant, acs: LocalAcs, mock_config_entry: MockConfigEntry
-) -> None:
-    url = f"{acs.url}CWMP/Acs"
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        minor_version=1,
-        entry_id=mock_config_entry.entry_id,
-        title=mock_config_entry.title,
-        unique_id=f"{SERIAL}@{url.lower()}",
-        data={**mock_config_entry.data, CONF_ACS_URL: url},
-        options=mock_config_entry.options,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.minor_version == 2
-    assert entry.unique_id == f"{SERIAL}@{url}"

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
-import homeassistant.util.dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import ANY, StateSnapshot
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
@@ -27,22 +24,19 @@ from custom_components.tr069.const import (
     EVENT_CONFIGURATION_APPLIED,
     EVENT_METER_UPDATED,
 )
-from custom_components.tr069.logbook import (
-    describe_configuration_applied,
-    describe_meter_updated,
-)
+from custom_components.tr069.unique_id import meter_identifier
 from local_acs import CpeRequestRecord, LocalAcs, rpc
 
 from .common import (
-    GATEWAY_ID,
     METERS,
     SERIAL,
     agent_of,
     event_codes,
-    find_device,
+    gateway_device,
+    gateway_id,
+    meter_device,
     remove_device,
     session,
-    timestamp_states,
     wait_for,
 )
 
@@ -60,26 +54,10 @@ COLD = "sensor.bonega_1234_cold_water"
 METER_ENTITIES = (ENERGY_T1, ENERGY_T2, HUMIDITY, TEMPERATURE, WARM, COLD)
 
 
-def outcome_times(*, data: Any, path: Any) -> Any:
-    """Snapshot matcher: timestamps, and the time of an outcome (checked, then ANY)."""
-    data = timestamp_states(data=data, path=path)
-    if isinstance(data, StateSnapshot) and data["attributes"].get("time"):
-        stamp = dt_util.parse_datetime(data["attributes"]["time"])
-        assert stamp is not None
-        assert abs((dt_util.utcnow() - stamp).total_seconds()) < 60, data
-        attributes = dict(data["attributes"]) | {"time": ANY}
-        return StateSnapshot(data | {"attributes": attributes})
-    return data
-
-
 def changes(event: Event) -> dict[str, object]:
     """What a configuration event says changed (its report has more)."""
     keys = ("config_entry_id", "kind", "status", "file", "added", "updated", "removed")
     return {key: event.data[key] for key in keys}
-
-
-def meter_device(registry: dr.DeviceRegistry, serial: str) -> dr.DeviceEntry | None:
-    return find_device(registry, f"{GATEWAY_ID}_meter_{serial}")
 
 
 def read(name: str) -> bytes:
@@ -135,6 +113,10 @@ async def test_configuration_file_creates_meter_devices(
     assert complete.fault is not None
     assert complete.fault.code == 0
 
+    gateway = gateway_device(device_registry, entry)
+    assert gateway is not None
+    # On the gateway's device (its logbook shows them).
+    assert {event.data["device_id"] for event in applied} == {gateway.id}
     assert [changes(event) for event in applied] == [
         {
             "config_entry_id": entry.entry_id,
@@ -150,8 +132,6 @@ async def test_configuration_file_creates_meter_devices(
     assert applied[0].data["not_read"] == ["26 T1", "26 T2"]
     assert updated == []  # New meters are "added", not "updated".
 
-    gateway = find_device(device_registry, GATEWAY_ID)
-    assert gateway is not None
     meters = sorted(
         (
             device
@@ -161,9 +141,15 @@ async def test_configuration_file_creates_meter_devices(
         key=lambda device: device.serial_number or "",
     )
     assert [(device.manufacturer, device.model, device.name) for device in meters] == [
-        ("BONEGA", "waterMeter", "BONEGA 1234"),
-        ("PIKKETRON", "electricityMeter", "PIKKETRON 26"),
-        ("WEBTECH", "temperatureHumidity", "WEBTECH 987"),
+        ("BONEGA", "Water meter", "BONEGA 1234"),
+        ("PIKKETRON", "Electricity meter", "PIKKETRON 26"),
+        ("WEBTECH", "Temperature and humidity sensor", "WEBTECH 987"),
+    ]
+    # The file's own type name stays visible as the model ID.
+    assert [device.model_id for device in meters] == [
+        "waterMeter",
+        "electricityMeter",
+        "temperatureHumidity",
     ]
     for device in meters:
         assert device.via_device_id == gateway.id
@@ -189,13 +175,16 @@ async def test_meter_sensors(
     await snapshot_platform(
         hass,
         entity_registry,
-        snapshot.with_defaults(matcher=outcome_times),
+        snapshot,
         with_meters.entry_id,
     )
 
 
 async def test_updated_file_updates_the_readings(
-    hass: HomeAssistant, acs: LocalAcs, with_meters: MockConfigEntry
+    hass: HomeAssistant,
+    acs: LocalAcs,
+    device_registry: dr.DeviceRegistry,
+    with_meters: MockConfigEntry,
 ) -> None:
     applied = async_capture_events(hass, EVENT_CONFIGURATION_APPLIED)
     updated = async_capture_events(hass, EVENT_METER_UPDATED)
@@ -212,6 +201,8 @@ async def test_updated_file_updates_the_readings(
         WARM: "135241.0",
         COLD: "458771.0",
     }
+    gateway_device_id = with_meters.runtime_data.devices.gateway_device_id
+    assert {event.data["device_id"] for event in applied} == {gateway_device_id}
     assert [changes(event) for event in applied] == [
         {
             "config_entry_id": with_meters.entry_id,
@@ -231,6 +222,16 @@ async def test_updated_file_updates_the_readings(
         ("987", {"humidity": 43.0, "temperature": 25.5}, "configuration_file"),
     ]
     assert {event.data["config_entry_id"] for event in updated} == {with_meters.entry_id}
+    # Each on its meter's device, with the units of its readings.
+    for event in updated:
+        device = meter_device(device_registry, with_meters, event.data["serial"])
+        assert device is not None
+        assert event.data["device_id"] == device.id
+    assert {event.data["serial"]: event.data["units"] for event in updated} == {
+        "1234": {"warm": "L", "cold": "L"},
+        "26": {"T1": "kWh", "T2": "kWh"},
+        "987": {"humidity": "%", "temperature": "°C"},
+    }
 
 
 @pytest.mark.parametrize(
@@ -280,7 +281,7 @@ async def test_complete_file_without_a_meter_removes_its_device(
 ) -> None:
     entry = with_meters
     applied = async_capture_events(hass, EVENT_CONFIGURATION_APPLIED)
-    water = find_device(device_registry, f"{GATEWAY_ID}_meter_1234")
+    water = meter_device(device_registry, entry, "1234")
     assert water is not None
     document = json.loads(read("format_a_update.json"))
     document["items"] = [item for item in document["items"] if item["serial"] != "1234"]
@@ -339,8 +340,10 @@ async def test_the_acs_writes_a_reading(
     assert [event.data for event in updated] == [
         {
             "config_entry_id": entry.entry_id,
+            "device_id": entry.runtime_data.devices.meter_device_id("26"),
             "serial": "26",
             "readings": {"T2": 77.5},
+            "units": {"T2": "kWh"},
             "source": "acs",
         }
     ]
@@ -443,9 +446,9 @@ async def test_factory_reset_from_the_acs_forgets_the_meters(
     await wait_for(lambda: agent_of(entry).status.sessions >= 1, what="the bootstrap session")
     await hass.async_block_till_done()
     devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
-    assert [device.identifiers for device in devices] == [{(DOMAIN, GATEWAY_ID)}]
+    assert [device.identifiers for device in devices] == [{(DOMAIN, gateway_id(entry))}]
     assert states(hass) == dict.fromkeys(METER_ENTITIES)
-    assert hass.states.get("binary_sensor.tr_069_gateway_acs_connection").state == "on"
+    assert hass.states.get("binary_sensor.tr_069_gateway_ha0001_acs_connection").state == "on"
 
 
 async def test_stale_meter_devices_are_removed_at_setup(
@@ -459,13 +462,13 @@ async def test_stale_meter_devices_are_removed_at_setup(
     mock_config_entry.add_to_hass(hass)
     stale = device_registry.async_get_or_create(
         config_entry_id=mock_config_entry.entry_id,
-        identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_999")},
+        identifiers={(DOMAIN, meter_identifier(gateway_id(mock_config_entry), "999"))},
         name="Old meter",
     )
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await session(hass, acs, mock_config_entry, "0 BOOTSTRAP", wake=False)
     assert device_registry.async_get(stale.id) is None
-    assert find_device(device_registry, GATEWAY_ID) is not None
+    assert gateway_device(device_registry, mock_config_entry) is not None
 
 
 async def test_a_meter_without_serial_waits_for_one(
@@ -501,7 +504,7 @@ async def test_a_meter_without_serial_waits_for_one(
     await session(hass, acs, entry)
     assert (await name.result()).status == 0
     assert (await value.result()).status == 0
-    device = find_device(device_registry, f"{GATEWAY_ID}_meter_77")
+    device = meter_device(device_registry, entry, "77")
     assert device is not None
     assert device.name == "77"
     assert device.manufacturer is None
@@ -537,30 +540,13 @@ async def test_user_removes_a_device_whose_meter_is_gone(
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
     ghost = device_registry.async_get_or_create(
-        config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"{GATEWAY_ID}_meter_999")}
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, meter_identifier(gateway_id(entry), "999"))},
     )
     response = await remove_device(client, ghost.id, entry.entry_id)
     assert response["success"]
     assert device_registry.async_get(ghost.id) is None
     assert len(entry.runtime_data.meters) == 3
-
-
-async def test_logbook_describes_real_events(
-    hass: HomeAssistant, acs: LocalAcs, with_meters: MockConfigEntry
-) -> None:
-    applied = async_capture_events(hass, EVENT_CONFIGURATION_APPLIED)
-    updated = async_capture_events(hass, EVENT_METER_UPDATED)
-    await download(hass, acs, with_meters, "format_a_update.json", read("format_a_update.json"))
-    assert describe_configuration_applied(applied[0]) == {
-        "name": "TR-069 gateway",
-        "message": "applied configuration file format_a_update.json: "
-        "meters 0 added, 3 updated, 0 removed",
-    }
-    by_serial = {event.data["serial"]: event for event in updated}
-    assert describe_meter_updated(by_serial["26"]) == {
-        "name": "Meter 26",
-        "message": "updated by a configuration file: T1 53.0, T2 41.0",
-    }
 
 
 async def test_user_removes_a_meter_device(
@@ -573,8 +559,8 @@ async def test_user_removes_a_meter_device(
     entry = with_meters
     assert await async_setup_component(hass, "config", {})
     client = await hass_ws_client(hass)
-    climate = find_device(device_registry, f"{GATEWAY_ID}_meter_987")
-    gateway = find_device(device_registry, GATEWAY_ID)
+    climate = meter_device(device_registry, entry, "987")
+    gateway = gateway_device(device_registry, entry)
     assert climate is not None
     assert gateway is not None
 
@@ -598,7 +584,7 @@ async def test_user_removes_a_meter_device(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(HUMIDITY) is None
-    assert find_device(device_registry, f"{GATEWAY_ID}_meter_987") is None
+    assert meter_device(device_registry, entry, "987") is None
     await session(hass, acs, entry, "1 BOOT", wake=False)
 
 
@@ -625,7 +611,7 @@ async def test_a_renamed_meter_renames_its_device(
     document = json.loads(read("format_a.json"))
     document["items"][0].update({"name": "Main switchboard", "vendor": "PIKKETRON2"})
     await download(hass, acs, with_meters, "renamed.json", json.dumps(document).encode())
-    device = find_device(device_registry, f"{GATEWAY_ID}_meter_26")
+    device = meter_device(device_registry, with_meters, "26")
     assert device is not None
     assert device.name == "Main switchboard"
     assert device.manufacturer == "PIKKETRON2"
@@ -642,8 +628,8 @@ async def test_the_acs_changes_a_meter_serial(
     )
     await session(hass, acs, with_meters)
     assert (await task.result()).status == 0
-    assert meter_device(device_registry, "26") is None
-    device = find_device(device_registry, f"{GATEWAY_ID}_meter_28")
+    assert meter_device(device_registry, with_meters, "26") is None
+    device = meter_device(device_registry, with_meters, "28")
     assert device is not None
     assert hass.states.get(ENERGY_T1) is None
     assert hass.states.get("sensor.pikketron_28_energy_t1").state == "unknown"
@@ -663,7 +649,7 @@ async def test_the_acs_deletes_and_adds_meters(
     assert added.ok
     number = added.response["InstanceNumber"]
     assert number == 4  # 2 was deleted: instance numbers are never reused
-    assert meter_device(device_registry, "987") is None
+    assert meter_device(device_registry, with_meters, "987") is None
     assert hass.states.get(HUMIDITY) is None
 
     base = f"{METERS}{number}."
@@ -742,7 +728,7 @@ async def test_other_readings_become_sensors(
     await snapshot_platform(
         hass,
         entity_registry,
-        snapshot.with_defaults(matcher=outcome_times),
+        snapshot,
         init_integration.entry_id,
     )
 

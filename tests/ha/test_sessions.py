@@ -27,8 +27,8 @@ from .common import (
 pytestmark = pytest.mark.usefixtures("unload_at_end")
 
 MS = "Device.ManagementServer."
-CONNECTED = "binary_sensor.tr_069_gateway_acs_connection"
-OUTCOME = "sensor.tr_069_gateway_last_session_outcome"
+CONNECTED = "binary_sensor.tr_069_gateway_ha0001_acs_connection"
+OUTCOME = "sensor.tr_069_gateway_ha0001_last_session_outcome"
 
 
 async def test_periodic_informs_follow_the_acs_settings(

@@ -9,6 +9,7 @@ from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.tr069.const import (
@@ -29,8 +30,8 @@ from tests.servers.fixtures import CPE_XMPP_PASSWORD, XmppAccounts
 
 from .common import ENTRY_ID, agent_of, session, user_input, wait_for
 
-XMPP_SENSOR = "sensor.tr_069_gateway_xmpp_connection_requests"
-HTTP_SENSOR = "sensor.tr_069_gateway_http_connection_requests"
+XMPP_SENSOR = "sensor.tr_069_gateway_ha0001_xmpp_connection_requests"
+HTTP_SENSOR = "sensor.tr_069_gateway_ha0001_http_connection_requests"
 ISSUE = f"cannot_wake_{ENTRY_ID}"
 
 
@@ -44,6 +45,7 @@ def xmpp_options(prosody: XmppAccounts, **changes: Any) -> dict[str, Any]:
     }
 
 
+@pytest.mark.usefixtures("unresolvable_names")
 async def test_the_user_step_takes_xmpp_and_stun_settings(
     hass: HomeAssistant, acs: LocalAcs, cr_port: int, unload_at_end: None
 ) -> None:

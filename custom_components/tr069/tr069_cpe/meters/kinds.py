@@ -323,6 +323,7 @@ WATER: Final = KindSpec(
             aliases=("warmwater", "hot", "hotwater", "hw", "waterwarm", "waterhot"),
             obis=(ObisTemplate(9, 1, 0),),
             translation_key="water_warm",
+            precision=0,  # whole litres (Home Assistant adds decimals shown in m³)
         ),
         _counter(
             "cold",
@@ -331,6 +332,7 @@ WATER: Final = KindSpec(
             aliases=("coldwater", "cw", "watercold"),
             obis=(ObisTemplate(8, 1, 0),),
             translation_key="water_cold",
+            precision=0,  # whole litres (Home Assistant adds decimals shown in m³)
         ),
         _temperature("flow_temperature", translation_key="flow_temperature"),
         _billing("target", LITRES, "water", aliases=("targetvolume", "billingvolume")),
