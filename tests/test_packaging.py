@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 import re
 
+from PIL import Image
+import pytest
+
 from tr069_cpe import VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +45,12 @@ def test_manifest_has_what_hassfest_and_hacs_need_in_hassfest_order() -> None:
     assert str(data["issue_tracker"]).startswith("https://")
 
 
+def _text(name: str) -> str:
+    return (ROOT / name).read_text(encoding="utf-8")
+
+
 def _pins(name: str) -> list[str]:
-    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+    lines = _text(name).splitlines()
     return [line for line in lines if line and not line.startswith("#")]
 
 
@@ -58,14 +65,44 @@ def test_requirements_are_pinned_and_tested_with_the_same_pins() -> None:
         assert "-r requirements_integration.txt" in _pins(leg), leg
 
 
-def test_hacs_shows_the_store_text() -> None:
+def test_hacs_json_as_hacs_2_and_the_marketplace_read_it() -> None:
     hacs = json.loads((ROOT / "hacs.json").read_text(encoding="utf-8"))
+    # HACS 2 refuses unknown keys; render_readme and info.md do nothing since HACS 2.0
+    # (the README is the store text), and Home Assistant's Marketplace reads the same keys.
+    assert hacs.keys() <= {
+        "name",
+        "content_in_root",
+        "zip_release",
+        "filename",
+        "hide_default_branch",
+        "country",
+        "homeassistant",
+        "hacs",
+        "persistent_directory",
+    }
     assert hacs["name"] == manifest()["name"]
-    assert hacs["homeassistant"] == "2025.4.0"
-    assert hacs.get("render_readme", False) is False  # HACS then shows info.md
-    info = (ROOT / "info.md").read_text(encoding="utf-8")
-    assert info.startswith(f"# {hacs['name']}")
-    assert (ROOT / "LICENSE").read_text(encoding="utf-8").strip()
+    # The oldest Home Assistant the tests run on (requirements_test.txt).
+    tested = re.search(r"^homeassistant==(\d+\.\d+)\.", _text("requirements_test.txt"), re.M)
+    assert tested is not None
+    assert hacs["homeassistant"] == f"{tested.group(1)}.0"
+    assert not (ROOT / "info.md").exists()
+    assert _text("README.md").startswith(f"# {hacs['name']}")
+    assert _text("LICENSE").strip()
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [("icon.png", 256), ("icon@2x.png", 512), ("dark_icon.png", 256), ("dark_icon@2x.png", 512)],
+)
+def test_brand_images(name: str, size: int) -> None:
+    """What the brands rules ask: PNG, square, the size of its name, transparent, trimmed."""
+    image = Image.open(INTEGRATION / "brand" / name)
+    assert image.format == "PNG"
+    assert image.size == (size, size)
+    assert image.mode == "RGBA"
+    alpha = image.getchannel("A")
+    assert alpha.getpixel((0, 0)) == 0  # transparent around the mark
+    assert alpha.getbbox() == (0, 0, size, size)  # and no empty border
 
 
 def test_the_core_and_the_manifest_carry_one_version() -> None:
