@@ -6,7 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 import math
 import time
-from typing import Final
+from typing import Any, Final
+from urllib.parse import unquote
 
 from .console import DemoError, say
 from .ha_api import HomeAssistantApi
@@ -68,6 +69,13 @@ class Meter:
     readings: dict[str, Reading] = field(default_factory=dict)
 
 
+def _entry_of(device: dict[str, Any]) -> set[str]:
+    """The config entries of a device (one ``config_entry_id`` from Home Assistant 2026.8)."""
+    if "config_entry_id" in device:
+        return {device["config_entry_id"]}
+    return set(device.get("config_entries") or ())
+
+
 async def read_meters(api: HomeAssistantApi, entry_id: str) -> dict[str, Meter]:
     """The meter devices of the config entry with their sensors' current states."""
     devices, entities, states = await asyncio.gather(
@@ -79,18 +87,17 @@ async def read_meters(api: HomeAssistantApi, entry_id: str) -> dict[str, Meter]:
     meters: dict[str, Meter] = {}
     device_serial: dict[str, str] = {}
     for device in devices:
-        if entry_id in device["config_entries"] and device.get("via_device_id"):
+        if entry_id in _entry_of(device) and device.get("via_device_id"):
             serial = str(device.get("serial_number") or "")
             name = device.get("name_by_user") or device.get("name") or serial
             meters[serial] = Meter(serial, name, device.get("model") or "")
             device_serial[device["id"]] = serial
-    prefix = f"{entry_id}_"
     for entity in entities:
         owner = device_serial.get(entity.get("device_id") or "")
-        unique_id = str(entity.get("unique_id") or "")
-        if owner is None or entity["platform"] != "tr069" or not unique_id.startswith(prefix):
+        if owner is None or entity["platform"] != "tr069":
             continue
-        reading = unique_id.removeprefix(f"{prefix}{owner}_")
+        # A reading's unique ID ends with its name: <gateway>/meter/<serial>/<reading>.
+        reading = unquote(str(entity.get("unique_id") or "").rsplit("/", 1)[-1])
         state = by_entity.get(entity["entity_id"])
         if state is not None:
             unit = state["attributes"].get("unit_of_measurement") or ""

@@ -139,6 +139,7 @@ class Demo:
 
     async def _scenario(self, api: HomeAssistantApi) -> None:
         await self._wait_running(api)
+        await self._keep_http_settings(api)
         self._banner()
         entry_id, created = await self._connect_gateway(api)
         first = FIRST_FILE.read_bytes()
@@ -194,6 +195,20 @@ class Demo:
                 raise self.ha.failure(f"Home Assistant is not running after {HA_START_TIMEOUT} s")
             await asyncio.sleep(0.5)
         say("HA", f"Home Assistant is running ({self.elapsed()} after the demo started)")
+
+    async def _keep_http_settings(self, api: HomeAssistantApi) -> None:
+        """Home Assistant 2026.10 takes the demo's HTTP settings as a trial to confirm.
+
+        Unconfirmed, it would go back to port 8123 after five minutes; the demo confirms
+        (earlier versions have no such command and need nothing).
+        """
+        try:
+            await api.command("http/config/promote")
+        except DemoError as err:
+            if "unknown_command" not in str(err) and "not_allowed" not in str(err):
+                raise
+        else:
+            say("HA", "the demo's HTTP settings confirmed (Home Assistant 2026.10 and later)")
 
     def _banner(self) -> None:
         say("demo", "─" * 60)

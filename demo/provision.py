@@ -124,11 +124,17 @@ async def _mark_onboarded(hass: HomeAssistant) -> None:
 async def _provision(request: dict[str, Any]) -> dict[str, Any]:
     from homeassistant.auth import auth_manager_from_config  # noqa: PLC0415
     from homeassistant.core import CoreState, HomeAssistant  # noqa: PLC0415
+    from homeassistant.helpers import device_registry  # noqa: PLC0415
 
     hass = HomeAssistant(request["config_dir"])
     # Running, so that async_stop() fires the final write of the delayed stores.
     hass.set_state(CoreState.running)
     try:
+        # Home Assistant 2026's auth store reads the device registry when it loads; there
+        # the registry is created (async_setup) before it loads, earlier by the load.
+        if (create := getattr(device_registry, "async_setup", None)) is not None:
+            create(hass)
+        await device_registry.async_load(hass)
         hass.auth = await auth_manager_from_config(hass, [{"type": "homeassistant"}], [])
         provider: HassAuthProvider = hass.auth.auth_providers[0]  # type: ignore[assignment]
         await provider.async_initialize()

@@ -17,7 +17,7 @@ IDENTITY: Final = {
     "oui": "FFFFFF",
     "product_class": "HomeAssistant",
     "serial_number": SERIAL_NUMBER,
-    "data_model_root": "Device",
+    "data_model_root": "device",
 }
 PERIODIC_INFORM_INTERVAL: Final = 300
 
