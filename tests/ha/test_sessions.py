@@ -4,6 +4,7 @@ an ACS that goes away and comes back, redirects and cookies."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from homeassistant.core import HomeAssistant
 import pytest
@@ -87,7 +88,7 @@ async def test_connection_requests_good_bad_bursts_and_limits(
 
 
 async def test_an_acs_that_goes_away_and_comes_back(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
     port = free_port()
     template = mock_config_entry
@@ -112,18 +113,29 @@ async def test_an_acs_that_goes_away_and_comes_back(
     assert 5 <= wait <= 10.5  # CWMPRetryMinimumWaitInterval 5 s, multiplier 2000
     assert hass.states.get(CONNECTED).state == "off"
     assert hass.states.get(OUTCOME).state == "cannot_connect"
+    # A second failure in a row is not logged again.
+    assert not (await agent.run_once()).success
+    assert agent.status.retry_count == 2
 
     async with LocalAcs(port=port) as acs:
         # The ACS is back and wakes the gateway up: no need to wait out the back-off.
         await connection_request(acs, entry)
         inform = await acs.wait_for_inform(serial=SERIAL)
-        assert inform.retry_count == 1
+        assert inform.retry_count == 2
         assert event_codes(inform) == ["0 BOOTSTRAP", "1 BOOT", "6 CONNECTION REQUEST"]
         await inform.session.wait_ended()
         await wait_for(lambda: agent.status.retry_count == 0, what="the successful session")
         await hass.async_block_till_done()
         assert hass.states.get(CONNECTED).state == "on"
         assert hass.states.get(OUTCOME).state == "success"
+    # One warning when the ACS became unreachable, one line when it answered again.
+    ours = [record for record in caplog.records if "tr069" in record.name]
+    warnings = [record.getMessage() for record in ours if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "failed" in warnings[0]
+    back = [record.getMessage() for record in ours if "answers again" in record.getMessage()]
+    assert len(back) == 1, back
+    assert back[0].endswith("(after 2 retries)")
 
 
 async def test_a_redirect_takes_one_session_elsewhere(
