@@ -7,16 +7,25 @@ import socket
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.system_info import async_get_system_info
 import homeassistant.util.dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.tr069.const import CONF_ACS_URL, DOMAIN
+from custom_components.tr069.const import (
+    CONF_ACS_URL,
+    CONF_CR_PORT,
+    CONF_PERIODIC_INFORM_INTERVAL,
+    CONF_PROVISIONING_CODE,
+    DOMAIN,
+)
 from local_acs import LocalAcs, ParameterInfo, rpc
 from tests.agent_harness import assert_schema_valid
+from tr069_cpe import VERSION
 
 from .common import (
     SERIAL,
@@ -231,3 +240,43 @@ async def test_the_acs_moves_the_gateway_and_a_restart_keeps_it_there(
         assert len(acs.informs) == 2
         await hass.config_entries.async_unload(entry.entry_id)
         assert_schema_valid(other)
+
+
+async def test_the_gateway_tells_the_acs_what_it_runs_on(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry
+) -> None:
+    info = await async_get_system_info(hass)
+    machine = f"{info['installation_type']} ({info['arch']})"
+    [inform] = acs.informs
+    # HardwareVersion is a forced Inform parameter: GenieACS shows it and its presets use it.
+    assert inform.params["Device.DeviceInfo.HardwareVersion"] == machine
+    values = acs.queue(
+        SERIAL,
+        rpc.get_parameter_values(["Device.DeviceInfo.ModelName", "Device.DeviceInfo.Description"]),
+    )
+    await session(hass, acs, init_integration)
+    assert (await values.result()).values == {
+        "Device.DeviceInfo.ModelName": "Home Assistant TR-069 Gateway",
+        "Device.DeviceInfo.Description": f"Home Assistant {ha_version} on {machine}, "
+        f"TR-069 Gateway {VERSION}",
+    }
+
+
+async def test_the_provisioning_code_from_the_options(
+    hass: HomeAssistant, acs: LocalAcs, init_integration: MockConfigEntry, cr_port: int
+) -> None:
+    entry = init_integration
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_PERIODIC_INFORM_INTERVAL: 300,
+            CONF_CR_PORT: cr_port,
+            CONF_PROVISIONING_CODE: " TLCO.GRP2 ",
+        },
+    )
+    assert entry.options[CONF_PROVISIONING_CODE] == "TLCO.GRP2"
+    await hass.async_block_till_done()
+    # A forced Inform parameter: the restarted gateway's BOOT carries it.
+    inform = await session(hass, acs, entry, "1 BOOT", wake=False)
+    assert inform.params["Device.DeviceInfo.ProvisioningCode"] == "TLCO.GRP2"
