@@ -125,7 +125,7 @@ class GatewayDevices:
     def meter_device(self, serial: str) -> dr.DeviceEntry | None:
         """A meter's device (looked up within this entry: identifiers are per entry)."""
         device_id = self._meter_device_ids.get(serial)
-        if device_id is not None and (device := self._registry.async_get(device_id)):
+        if device_id is not None and (device := self._device(device_id)):
             return device
         self._meter_device_ids = {
             found: device.id
@@ -134,7 +134,12 @@ class GatewayDevices:
             if domain == DOMAIN and (found := meter_serial(self.gateway, identifier)) is not None
         }
         device_id = self._meter_device_ids.get(serial)
-        return self._registry.async_get(device_id) if device_id is not None else None
+        return self._device(device_id) if device_id is not None else None
+
+    def _device(self, device_id: str) -> dr.DeviceEntry | None:
+        # From Home Assistant 2026.9 the registry also holds child devices (not ours).
+        device = self._registry.async_get(device_id)
+        return device if isinstance(device, dr.DeviceEntry) else None
 
     def meter_device_id(self, serial: str) -> str | None:
         """The ID of a meter's device, if it has one."""
