@@ -154,6 +154,10 @@ async def test_a_refused_restart_reloads_the_entry_instead(
     reboot = acs.queue(SERIAL, rpc.reboot("restart-ha"))
     await session(hass, acs, entry)
     assert (await reboot.result()).ok
-    await wait_for(lambda: agent_of(entry) is not agent, what="the reload instead of a restart")
+    await wait_for(
+        # While the entry reloads, it has no agent at all.
+        lambda: entry.state is ConfigEntryState.LOADED and agent_of(entry) is not agent,
+        what="the reload instead of a restart",
+    )
     inform = await acs.wait_for_inform(serial=SERIAL, event="M Reboot")
     assert [event.code for event in inform.events] == ["1 BOOT", "M Reboot"]
