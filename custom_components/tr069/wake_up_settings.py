@@ -61,8 +61,9 @@ def wake_up_fields(options: Mapping[str, Any]) -> dict[vol.Marker, Any]:
         }
     )
     return {
-        vol.Optional(CONF_XMPP): section(xmpp_schema, {"collapsed": True}),
-        vol.Optional(CONF_STUN): section(stun_schema, {"collapsed": True}),
+        # Home Assistant 2026.9's sections are typed for probatio schemas.
+        vol.Optional(CONF_XMPP): section(xmpp_schema, {"collapsed": True}),  # type: ignore[arg-type,unused-ignore]
+        vol.Optional(CONF_STUN): section(stun_schema, {"collapsed": True}),  # type: ignore[arg-type,unused-ignore]
     }
 
 
