@@ -294,6 +294,10 @@ class _Session:
             )
 
     def _settle(self, outcome: Outcome | None) -> None:
+        if self._grace is not None:
+            # Settled otherwise (the refused certificate was reported): no timer left behind.
+            self._grace.cancel()
+            self._grace = None
         if not self._opened.done():
             self._opened.set_result(outcome)
 
