@@ -212,27 +212,38 @@ async def _sessions(
     serial = "HEADLESSCR01"
     results: dict[str, tuple[list[float], list[float]]] = {}
     command = _runner_command(ctx.acs.url, work / "state", serial)
-    async with (
-        _process(command, work / "runner.log") as runner,
-        ChildProcess("bench.floor_cpe", [], work / "floor.log") as floor,
-    ):
+    async with _process(command, work / "runner.log") as runner:
         await ctx.acs.call("watch", serial=serial, pid=runner.pid)
         url = (await ctx.acs.call("watched", serial=serial, timeout=30))["connection_request_url"]
-        await asyncio.sleep(IDLE)
-        for task, rpcs in TASKS.items():
-            await ctx.acs.call("plan", serial=serial, rpcs=rpcs)
-            await _connection_requests(ctx, url, serial, plan.warmup)
-            recorded = await ctx.acs.call("last_session", serial=serial)
-            await floor.call("replay", acs_url=ctx.acs.url, **recorded)
-            await _connection_requests(ctx, floor.hello["url"], serial, plan.warmup)
-            agent, floor_samples = [], []
-            for _ in range(plan.rounds):
-                agent.append(await _round(ctx, url, serial, runner.pid, plan.per_round))
-                floor_samples.append(
-                    await _round(ctx, floor.hello["url"], serial, floor.pid, plan.per_round)
-                )
-            results[task] = (agent, floor_samples)
+        async with ChildProcess("bench.floor_cpe", [], work / "floor.log") as floor:
+            await _tasks(ctx, plan, serial, url, runner.pid, floor, results)
     return results
+
+
+async def _tasks(
+    ctx: Context,
+    plan: Plan,
+    serial: str,
+    url: str,
+    pid: int,
+    floor: ChildProcess,
+    results: dict[str, tuple[list[float], list[float]]],
+) -> None:
+    """Each task's rounds, the runner's and the floor's."""
+    await asyncio.sleep(IDLE)
+    for task, rpcs in TASKS.items():
+        await ctx.acs.call("plan", serial=serial, rpcs=rpcs)
+        await _connection_requests(ctx, url, serial, plan.warmup)
+        recorded = await ctx.acs.call("last_session", serial=serial)
+        await floor.call("replay", acs_url=ctx.acs.url, **recorded)
+        await _connection_requests(ctx, floor.hello["url"], serial, plan.warmup)
+        agent, floor_samples = [], []
+        for _ in range(plan.rounds):
+            agent.append(await _round(ctx, url, serial, pid, plan.per_round))
+            floor_samples.append(
+                await _round(ctx, floor.hello["url"], serial, floor.pid, plan.per_round)
+            )
+        results[task] = (agent, floor_samples)
 
 
 async def _round(ctx: Context, url: str, serial: str, pid: int, count: int) -> float:
