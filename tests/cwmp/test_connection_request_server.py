@@ -7,6 +7,7 @@ socket bound to its own 127.x.y.z address.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator, Callable
 import contextlib
 import logging
@@ -279,6 +280,30 @@ async def test_malformed_requests_get_the_status_that_says_why(
     answer = await exchange(server, request_)
     assert status_of(answer) == status
     assert answer.endswith(b"\r\n\r\n")  # no body
+
+
+@pytest.mark.parametrize(
+    "nonce",
+    [
+        base64.b64encode("1:\u00e9".encode()).decode(),  # a MAC with a non-ASCII character
+        base64.b64encode("\u0663:abc".encode()).decode(),  # a stamp in Arabic-Indic digits
+        base64.b64encode(b"\xff\xfe").decode(),  # not UTF-8
+        "not base64!",
+    ],
+)
+async def test_a_forged_nonce_is_answered_with_a_challenge(
+    started, caplog: pytest.LogCaptureFixture, nonce: str
+) -> None:
+    accepted: list[bool] = []
+    server = await started(accepted)
+    authorization = (
+        f'Digest username="acs", realm="x", nonce="{nonce}", uri="{PATH}", '
+        'qop=auth, nc=00000001, cnonce="c", response="0"'
+    )
+    answer = await exchange(server, get(authorization))
+    assert status_of(answer) == 401
+    assert not accepted
+    assert all(record.levelno < logging.ERROR for record in caplog.records)
 
 
 async def test_junk_is_logged_once_a_minute_per_host_without_a_traceback(

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=200, help="most crash-and-restart rounds")
     parser.add_argument("--seed", type=int, default=random.randrange(2**32), help="kill seed")
     args = parser.parse_args(argv)
-    share = args.minutes * 60 * 0.75 / 3
+    share = args.minutes * 60 * 0.75 / 4
     bench = targets.RpcBench()
     try:
         _fuzz("SOAP decoder", targets.decoder_inputs, targets.check_decoder, share)
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         _fuzz(
             "configuration files", targets.configuration_inputs, targets.check_configuration, share
         )
+        _fuzz("Connection Requests", targets.wakeup_inputs, targets.check_wakeup, share)
     finally:
         bench.close()
     report = _torture(args.rounds, args.seed, args.minutes * 60 * 0.25)

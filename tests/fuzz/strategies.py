@@ -1,12 +1,15 @@
-"""Hypothesis strategies for hostile inputs: ACS envelopes, RPC arguments, configuration files.
+"""Hypothesis strategies for hostile inputs: ACS envelopes, RPC arguments, files, wake-ups.
 
 Envelopes are built from CWMP's own vocabulary (so that they reach the RPC handlers)
 with the values an attacker would try (huge numbers, non-ASCII digits, far dates,
-markup, whole-tree paths), then optionally mutated byte by byte.
+markup, whole-tree paths), then optionally mutated byte by byte. Connection Requests
+(HTTP heads with Digest answers, UDP datagrams, STUN messages) are built the same way.
 """
 
 from __future__ import annotations
 
+import base64
+import struct
 from xml.sax.saxutils import escape, quoteattr
 
 from hypothesis import strategies as st
@@ -391,3 +394,116 @@ def meter_items(draw: st.DrawFn) -> dict[str, object]:
     ):
         item[key] = draw(st.one_of(texts, _json_scalars))
     return item
+
+
+# ----------------------------------------------------------------------- wake-up messages
+_any_text = st.text(max_size=24)
+_header_values = st.one_of(
+    st.sampled_from(("", "0", "-1", "99999999999999", "close", "keep-alive", "chunked")),
+    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
+)
+
+
+@st.composite
+def digest_authorizations(draw: st.DrawFn) -> str:
+    """Authorization values near a valid Digest answer: forged nonces, odd counts, quotes."""
+    # The server's nonces are base64 of "<stamp>:<MAC>": forge the parts.
+    stamps = st.sampled_from(("1", "\u0663", "1_0", "-5", "")) | st.integers(0, 2**70).map(str)
+    forged = st.tuples(stamps, _any_text).map(
+        lambda parts: base64.b64encode(":".join(parts).encode("utf-8", "surrogatepass"))
+    )
+    nonce = draw(
+        st.one_of(forged, st.binary(max_size=24).map(base64.b64encode)).map(bytes.decode)
+        | _header_values
+    )
+    fields = {
+        "username": draw(st.sampled_from(("acs", "", "acs\\"))),
+        "realm": draw(st.sampled_from(("tr069", "", "x"))),
+        "nonce": nonce,
+        "uri": draw(st.sampled_from(("/cr", "/", "*"))),
+        "qop": draw(st.sampled_from(("auth", "auth-int", ""))),
+        "nc": draw(st.sampled_from(("00000001", "ffffffffffffffffffff", "-1", "", "zz"))),
+        "cnonce": draw(_header_values),
+        "response": draw(st.sampled_from(("0" * 32, "", "\\\"")) | _header_values),
+        "algorithm": draw(st.sampled_from(("MD5", "SHA-256", "md5-sess", ""))),
+    }
+    # Mostly all of them, right scheme and user: what reaches the nonce and response checks.
+    left_out = draw(st.lists(st.sampled_from(sorted(fields)), unique=True, max_size=2))
+    if draw(st.booleans()):
+        fields |= {"username": "acs", "uri": "/cr", "nonce": draw(forged).decode()}
+        left_out = []
+    quoted = draw(st.integers(0, 3)) > 0
+    parts = [
+        f'{name}="{value}"' if quoted else f"{name}={value}"
+        for name, value in fields.items()
+        if name not in left_out
+    ]
+    scheme = draw(st.sampled_from(("Digest", "Digest", "digest", "Basic", "")))
+    return f"{scheme} {', '.join(parts)}"
+
+
+digest_requests = digest_authorizations().map(
+    lambda value: f"GET /cr HTTP/1.1\r\nAuthorization: {value}\r\n\r\n".encode(
+        "utf-8", "surrogatepass"
+    )
+)
+
+
+@st.composite
+def http_heads(draw: st.DrawFn) -> bytes:
+    """A Connection Request's HTTP head, often nearly right."""
+    method = draw(st.sampled_from(("GET", "POST", "get", "G", "")))
+    target = draw(st.sampled_from(("/cr", "/", "*", "/cr?x=1", "http://cpe/cr", "/c r")))
+    version = draw(st.sampled_from(("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.1 ")))
+    names = st.sampled_from(
+        ("Host", "Authorization", "Content-Length", "Connection", "Transfer-Encoding", "X")
+    )
+    headers = draw(st.lists(st.tuples(names, _header_values | digest_authorizations()), max_size=6))
+    lines = [f"{method} {target} {version}"] + [f"{name}: {value}" for name, value in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def udp_connection_requests(draw: st.DrawFn) -> bytes:
+    """A UDP Connection Request datagram (TR-069 Annex G), fields often wrong."""
+    numbers = st.one_of(
+        st.integers(0, 2**40).map(str), st.sampled_from(("", "-1", "1e9", "\u0663", "0x10"))
+    )
+    fields = {
+        "ts": draw(numbers),
+        "id": draw(numbers),
+        "un": draw(st.sampled_from(("acs", "", "a%20c")) | _any_text),
+        "cn": draw(st.sampled_from(("0123456789abcdef", "")) | _any_text),
+        "sig": draw(st.sampled_from(("0" * 40, "g" * 40, "0" * 39)) | _any_text),
+    }
+    items = [f"{name}={value}" for name, value in fields.items() if draw(st.integers(0, 9))]
+    items += draw(st.lists(st.sampled_from(("ts=1", "x=y", "sig", "&")), max_size=2))
+    order = draw(st.permutations(items))
+    line = f"GET http://cpe:7547?{'&'.join(order)} HTTP/1.1"
+    return (line + draw(st.sampled_from(("", "\r\n", "\r\n\r\n", "\n")))).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+@st.composite
+def stun_messages(draw: st.DrawFn) -> bytes:
+    """A STUN message with random attributes and lengths that may lie."""
+    kind = draw(st.sampled_from((0x0001, 0x0101, 0x0111, 0x4101)) | st.integers(0, 0xFFFF))
+    transaction = draw(st.binary(min_size=12, max_size=12))
+    types = st.sampled_from((0x0001, 0x0006, 0x0008, 0x0009, 0x0020, 0x8020, 0xC001, 0xC002))
+    body = b""
+    for attribute, value in draw(st.lists(st.tuples(types, st.binary(max_size=24)), max_size=6)):
+        size = draw(st.sampled_from((len(value), len(value) + 4, 0xFFFF)))
+        body += struct.pack("!HH", attribute, size) + value + b"\0" * (-len(value) % 4)
+    length = draw(st.sampled_from((len(body), len(body) + 4, 0)))
+    return struct.pack("!HHI", kind, length, 0x2112A442) + transaction + body
+
+
+wakeup_messages = st.one_of(
+    digest_requests,
+    http_heads(),
+    udp_connection_requests(),
+    stun_messages(),
+    mutated(st.one_of(http_heads(), udp_connection_requests(), stun_messages())),
+    st.binary(max_size=128),
+)

@@ -6,13 +6,17 @@
   (9002 is what an unexpected exception in a handler becomes).
 - The configuration-file readers return a ConfigurationFile or raise
   ConfigurationFileError, for any bytes.
+- The Connection Request readers (HTTP head and Digest, UDP datagram, STUN message)
+  return their result or raise their own ValueError, for any bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 import json
+import time
 from typing import Any
 from xml.parsers import expat
 
@@ -20,10 +24,15 @@ from hypothesis import strategies as st
 
 from local_acs import SchemaValidator
 from tests.agent_harness import IDENTITY, agent_config
+from tr069_cpe.cwmp import limits
 from tr069_cpe.cwmp.agent import CpeAgent
+from tr069_cpe.cwmp.auth import DigestClient, DigestServer, parse_challenges
 from tr069_cpe.cwmp.rpc import dispatch
 from tr069_cpe.cwmp.soap import Envelope, SoapError, decode, encode
 from tr069_cpe.cwmp.state import MemoryStateStore
+from tr069_cpe.cwmp.wakeup import stun
+from tr069_cpe.cwmp.wakeup.http_wire import HeadError, parse_head
+from tr069_cpe.cwmp.wakeup.udp_request import ReplayGuard, Verdict, parse_message
 from tr069_cpe.meters import ConfigurationFile, ConfigurationFileError, parse_configuration
 from tr069_cpe.meters.gateway import MeterGateway
 from tr069_cpe.meters.table import meter_extension
@@ -131,3 +140,51 @@ def check_configuration(case: tuple[bytes, str]) -> None:
     except ConfigurationFileError:
         return
     assert isinstance(result, ConfigurationFile)
+
+
+# ----------------------------------------------------------------------- wake-up messages
+wakeup_inputs = strategies.wakeup_messages
+_DIGEST = DigestServer("tr069")
+
+
+def check_wakeup(data: bytes) -> None:
+    """Each Connection Request reader gives its result or its own ValueError, nothing else.
+
+    The same bytes go to the HTTP server's head parser and Digest check, the UDP
+    Connection Request parser and replay guard, the STUN parser and what is read from a
+    STUN response, and the Digest client's reading of a challenge.
+    """
+    COUNTER.count("Connection Requests")
+    _check_http(data)
+    with contextlib.suppress(ValueError):
+        request = parse_message(data)
+        assert ReplayGuard().check(request, ("acs", "pw"), time.time()) in Verdict
+    _check_stun(data)
+    challenges = parse_challenges(data.decode("latin-1"))
+    client = DigestClient("acs", "pw", challenges.get("digest", {}))
+    if client.supported:
+        assert client.header("GET", "/cr").startswith("Digest ")
+
+
+def _check_http(data: bytes) -> None:
+    try:
+        head = parse_head(data)
+    except HeadError as err:
+        assert 400 <= err.status < 600
+        return
+    with contextlib.suppress(HeadError):
+        head.body_length(limits.CR_MAX_BODY_BYTES)
+    assert head.keep_alive in (True, False)
+    verdict = _DIGEST.verify("GET", head.target, head.headers.get("authorization"), "acs", "pw")
+    assert verdict in (False, None)  # nobody here knows a valid nonce
+
+
+def _check_stun(data: bytes) -> None:
+    try:
+        message = stun.parse(data)
+    except stun.StunError:
+        return
+    assert stun.integrity_ok(data, message, "pw") in (True, False, None)
+    for read in (stun.mapped_address, stun.error_code):
+        with contextlib.suppress(stun.StunError):
+            read(message)

@@ -38,3 +38,8 @@ def test_configuration_files_give_a_file_or_configuration_file_error(
     case: tuple[bytes, str],
 ) -> None:
     targets.check_configuration(case)
+
+
+@given(targets.wakeup_inputs)
+def test_connection_request_readers_give_a_result_or_their_own_error(data: bytes) -> None:
+    targets.check_wakeup(data)
