@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import time
+
+import pytest
 
 from local_acs import LocalAcs, rpc, udp_connreq
 from local_acs.stun import StunServer
@@ -50,8 +53,9 @@ async def test_the_binding_is_learnt_and_a_udp_request_brings_one_session(
 
 
 async def test_wrong_replayed_and_stale_requests_bring_no_session(
-    acs: LocalAcs, cpe: HarnessFactory, stun_server: StunServer
+    acs: LocalAcs, cpe: HarnessFactory, stun_server: StunServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     harness = await cpe(stun=stun_settings(stun_server.address))
     await harness.wake_up_status("UDP", WakeUpState.CONNECTED)
     address = str(harness.value(f"{MS}UDPConnectionRequestAddress"))
@@ -74,6 +78,9 @@ async def test_wrong_replayed_and_stale_requests_bring_no_session(
     await acs.wait_for_inform(event="6 CONNECTION REQUEST")
     await harness.wait_idle()
     assert sessions_woken(acs) == 2
+    # Quiet under attack: one line for the source, the other refusals only counted.
+    refusals = [line for line in caplog.messages if "UDP Connection Request from" in line]
+    assert refusals == ["UDP Connection Request from 127.0.0.1 refused: wrong credentials"]
 
 
 async def test_stun_credentials_sign_the_binding_requests(

@@ -170,7 +170,8 @@ def _check_http(data: bytes) -> None:
     try:
         head = parse_head(data)
     except HeadError as err:
-        assert 400 <= err.status < 600
+        if not 400 <= err.status < 600:
+            raise AssertionError(f"a refusal with status {err.status}") from err
         return
     with contextlib.suppress(HeadError):
         head.body_length(limits.CR_MAX_BODY_BYTES)

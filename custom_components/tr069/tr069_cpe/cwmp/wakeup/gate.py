@@ -94,6 +94,17 @@ class WakeUpGate:
         """Whether a request from ``source`` is looked at (its own allowance is not used up)."""
         return self.sources.take(source)
 
+    def refused(self, method: str, source: str, reason: str) -> None:
+        """Log a refused request: one line per method and source a minute, the rest counted."""
+        self._quiet(
+            logging.INFO,
+            f"{method} {source}",
+            "%s Connection Request from %s refused: %s",
+            method,
+            source,
+            reason,
+        )
+
     def admit(self, method: str) -> bool:
         """Whether an authenticated request is within the shared limit."""
         if self._accepted.take():

@@ -222,7 +222,7 @@ class UdpConnectionRequests(ParameterDrivenMethod):
         if verdict is Verdict.REPEATED:
             return
         if verdict is not Verdict.ACCEPTED:
-            _LOGGER.info("UDP Connection Request from %s ignored: %s", source[0], verdict)
+            gate.refused(METHOD, source[0], verdict)
             return
         self.context.state["last_timestamp"] = self._guard.last_timestamp
         self.context.state_changed()

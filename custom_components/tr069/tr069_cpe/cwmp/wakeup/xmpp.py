@@ -191,14 +191,15 @@ class XmppConnectionRequests(ParameterDrivenMethod):
     def _check_request(self, sender: str, username: str, password: str) -> str | None:
         """None to accept (the session follows), else the error condition to answer."""
         management_server, gate = self.context.management_server, self.context.gate
+        source = sender.partition("/")[0].lower()
         if not jid_allowed(sender, management_server.conn_req_allowed_jabber_ids):
-            _LOGGER.info("XMPP Connection Request from %s refused: not allowed", sender)
+            gate.refused(METHOD, source, "not in ConnReqAllowedJabberIDs")
             return "service-unavailable"
-        if not gate.from_source(sender.partition("/")[0].lower()):
+        if not gate.from_source(source):
             return "resource-constraint"
         expected_username, expected_password = gate.credentials()
         if not (_same(username, expected_username) and _same(password, expected_password)):
-            _LOGGER.info("XMPP Connection Request from %s with wrong credentials", sender)
+            gate.refused(METHOD, source, "wrong credentials")
             return "not-authorized"
         if not gate.admit(METHOD):
             return "resource-constraint"
