@@ -1,4 +1,9 @@
-"""Run the local ACS standalone: ``python -m local_acs --port 7557 [...]``."""
+"""Run the local ACS standalone: ``python -m local_acs --port 7557 [...]``.
+
+With ``--stun-port`` it runs a STUN server beside it and sends UDP Connection Requests
+from that port; with ``--xmpp-jid`` it logs in to an XMPP server and sends XMPP
+Connection Requests, choosing the way as GenieACS 1.2 does.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from typing import get_args
 
 from .auth import Scheme
 from .server import LocalAcs
+from .stun import StunServer
+from .xmpp import AcsXmpp
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,12 +42,56 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-soap", type=Path, metavar="DIR", help="write every message here")
     parser.add_argument("--strict", action="store_true", help="HTTP 400 for invalid envelopes")
     parser.add_argument("-v", "--verbose", action="store_true")
+    stun = parser.add_argument_group("STUN server and UDP Connection Requests (TR-111)")
+    stun.add_argument("--stun-port", type=int, help="run a STUN server on --host at PORT")
+    stun.add_argument("--stun-username", help="STUNUsername the server requires")
+    stun.add_argument("--stun-password", help="STUNPassword (with --stun-username)")
+    xmpp = parser.add_argument_group("XMPP Connection Requests (Annex K)")
+    xmpp.add_argument("--xmpp-jid", help="the ACS's XMPP account (GenieACS's XMPP_JID)")
+    xmpp.add_argument("--xmpp-password", help="its password (GenieACS's XMPP_PASSWORD)")
+    xmpp.add_argument(
+        "--xmpp-server", metavar="HOST[:PORT]", help="the XMPP server (default: the JID's domain)"
+    )
+    xmpp.add_argument("--xmpp-ca", type=Path, metavar="FILE", help="CA that signed its certificate")
     return parser
+
+
+def _stun_server(args: argparse.Namespace) -> StunServer | None:
+    if args.stun_port is None:
+        return None
+    credentials = {args.stun_username: args.stun_password or ""} if args.stun_username else {}
+    return StunServer(credentials)
+
+
+def _xmpp_client(args: argparse.Namespace) -> AcsXmpp | None:
+    if not args.xmpp_jid:
+        return None
+    server = args.xmpp_server or args.xmpp_jid.partition("@")[2].partition("/")[0]
+    host, _, port = server.rpartition(":") if server.count(":") == 1 else (server, "", "")
+    ca_pem = args.xmpp_ca.read_text() if args.xmpp_ca else None
+    return AcsXmpp(args.xmpp_jid, args.xmpp_password or "", host, int(port or 5222), ca_pem=ca_pem)
 
 
 async def _serve(args: argparse.Namespace) -> None:
     if args.log_soap:
         args.log_soap.mkdir(parents=True, exist_ok=True)
+    async with contextlib.AsyncExitStack() as stack:
+        stun = _stun_server(args)
+        if stun is not None:
+            await stun.start(args.host, args.stun_port)
+            stack.callback(stun.close)
+            print(f"STUN:       {args.host}:{stun.address[1]}")
+        xmpp = _xmpp_client(args)
+        if xmpp is not None:
+            await xmpp.start()
+            stack.push_async_callback(xmpp.stop)
+            print(f"XMPP:       {xmpp.jid}")
+        await _serve_acs(args, stun, xmpp)
+
+
+async def _serve_acs(
+    args: argparse.Namespace, stun: StunServer | None, xmpp: AcsXmpp | None
+) -> None:
     acs = LocalAcs(
         args.host,
         args.port,
@@ -53,6 +104,8 @@ async def _serve(args: argparse.Namespace) -> None:
         upload_dir=args.files_dir / "uploads" if args.files_dir else None,
         cr_username=args.cr_username,
         cr_password=args.cr_password,
+        xmpp=xmpp,
+        stun=stun,
     )
     if args.files_dir:
         for path in sorted(args.files_dir.iterdir()):
