@@ -50,7 +50,7 @@ def describe_reading(
             translation_key=shown.translation_key,
             device_class=SensorDeviceClass(shown.device_class) if shown.device_class else None,
             native_unit_of_measurement=shown.unit,
-            state_class=SensorStateClass(shown.state_class),
+            state_class=SensorStateClass(shown.state_class) if shown.state_class else None,
             suggested_display_precision=shown.precision,
         ),
         placeholders=shown.placeholders,

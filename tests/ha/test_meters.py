@@ -754,3 +754,31 @@ async def test_a_generic_reading_follows_its_unit_and_type(
     assert state.state == "off"
     assert "unit_of_measurement" not in state.attributes
     assert "state_class" not in state.attributes
+
+
+async def test_a_meter_status_is_a_text_sensor(
+    hass: HomeAssistant,
+    acs: LocalAcs,
+    entity_registry: er.EntityRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    telegram = {"media": "cold water", "id": "66501234", "total_m3": 251.734, "status": "OK"}
+    complete = await download(
+        hass, acs, init_integration, "telegram.jsonl", json.dumps(telegram).encode()
+    )
+    assert complete.fault is not None
+    assert complete.fault.code == 0
+    (entity,) = [
+        item
+        for item in er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
+        if item.translation_key == "meter_status"
+    ]
+    state = hass.states.get(entity.entity_id)
+    assert state is not None
+    assert state.state == "OK"
+    assert state.attributes["friendly_name"].endswith("Meter status")
+    assert "unit_of_measurement" not in state.attributes
+    assert "state_class" not in state.attributes
+    leaking = json.dumps(telegram | {"status": "LEAKING"}).encode()
+    await download(hass, acs, init_integration, "telegram2.jsonl", leaking)
+    assert hass.states.get(entity.entity_id).state == "LEAKING"

@@ -15,6 +15,7 @@ from tr069_cpe.cwmp.agent import CpeAgent
 from tr069_cpe.cwmp.datamodel import Source
 from tr069_cpe.cwmp.faults import CwmpFault
 from tr069_cpe.cwmp.state import MemoryStateStore
+from tr069_cpe.meters.errors import ConfigurationFileError
 from tr069_cpe.meters.gateway import MeterGateway
 from tr069_cpe.meters.limits import MAX_READINGS
 from tr069_cpe.meters.model import MeterKind
@@ -109,6 +110,40 @@ def test_the_acs_writing_a_reading_dates_it() -> None:
     (meter,) = table.views().values()
     assert (meter.readings["T1"].value, meter.readings["T1"].last_update) == (12.5, later)
     assert meter.readings["T2"].last_update == NOW
+
+
+def test_a_meter_status_is_a_text_reading_without_unit() -> None:
+    table = gateway().table
+    apply(table, ELECTRICITY | {"status": "OK"})
+    (meter,) = table.views().values()
+    assert (meter.readings["status"].value, meter.readings["status"].unit) == ("OK", None)
+    rows = table.reading_rows(f"{BASE}1.")
+    table.datamodel.set_values([(f"{rows['status']}Value", "LEAKING", None)])
+    assert table.views()[1].readings["status"].value == "LEAKING"
+    with pytest.raises(CwmpFault) as refused:
+        table.datamodel.set_values([(f"{rows['status']}Unit", "kWh", None)])
+    assert refused.value.parameter_faults[0].code == 9007
+    assert "'status' is a text: it has no unit" in refused.value.parameter_faults[0].text
+
+
+@pytest.mark.parametrize(
+    ("status", "kept"),
+    [(0, "0"), (" DRY ", "DRY"), ({"code": 3, "text": "LEAKING"}, "LEAKING"), (["OK"], None)],
+)
+def test_a_meter_status_that_is_not_a_text_is_ignored_or_rejected(
+    status: object, kept: str | None
+) -> None:
+    data = json.dumps({"items": [ELECTRICITY | {"status": status}]}).encode()
+    result = parse_configuration(data, filename="test.json")
+    readings = {reading.name: reading.value for reading in result.meters[0].readings}
+    assert readings.get("status") == kept
+    assert ("items[*].status" in result.ignored) is (kept is None)
+    with pytest.raises(
+        ConfigurationFileError, match=r"status: is a fractional number, expected a text"
+    ):
+        parse_configuration(
+            json.dumps({"items": [ELECTRICITY | {"status": 1.5}]}).encode(), filename="a.json"
+        )
 
 
 @pytest.mark.parametrize(

@@ -235,9 +235,9 @@ def kind_display(kind: MeterKind) -> str:
 class Presentation:
     """How a host shows a reading (Home Assistant's sensor description, in its words)."""
 
-    unit: str
+    unit: str | None
     device_class: str | None
-    state_class: str
+    state_class: str | None
     translation_key: str | None
     placeholders: dict[str, str]
     icon: str | None
@@ -255,7 +255,7 @@ def presentation(kind: MeterKind, name: str) -> Presentation | None:
         # "export_T{n}" named "export_T2" shows as "T2"; "voltage_L{n}" as "L1".
         placeholders[spec.placeholder] = name.rsplit("_", 1)[-1]
     return Presentation(
-        unit=spec.quantity.canonical,
+        unit=None if spec.text else spec.quantity.canonical,
         device_class=spec.device_class,
         state_class=spec.state_class,
         translation_key=spec.translation_key,

@@ -305,9 +305,13 @@ class MeterGateway:
 
     def _check_reading_unit(self, node: ParameterNode, value: Value) -> None:
         _, kind = self._meter_of(node)
-        expected = canonical_unit(kind, self._reading_name(node))
+        name = self._reading_name(node)
+        expected = canonical_unit(kind, name)
         if expected is not None and value not in ("", expected):
             raise ValueError(f"readings of a {kind.value} are in {expected}")
+        spec = reading_spec(kind, name) if kind is not MeterKind.GENERIC else None
+        if spec is not None and spec.text and value != "":
+            raise ValueError(f"{name!r} is a text: it has no unit")
 
     # ------------------------------------------------------------------ change feed
     def _on_changes(self, changes: list[Change]) -> None:

@@ -27,6 +27,7 @@ from .units import (
     LITRES,
     POWER,
     TEMPERATURE,
+    TEXT,
     VOLTAGE,
     Quantity,
 )
@@ -67,10 +68,12 @@ class ReadingSpec:
     placeholder: str | None = None
     """Name of the translation placeholder that shows the number (``T{n}`` → ``T1``)."""
     device_class: str | None = None
-    state_class: str = MEASUREMENT
+    state_class: str | None = MEASUREMENT
     translation_key: str | None = None
     icon: str | None = None
     precision: int | None = None
+    text: bool = False
+    """A text the meter reports as it is (its status), not a number in a unit."""
 
     @property
     def numbered(self) -> bool:
@@ -154,6 +157,20 @@ def _temperature(name: str, **details: object) -> ReadingSpec:
         precision=1,
         **details,  # type: ignore[arg-type]
     )
+
+
+# What the meter says of itself (wM-Bus decoders' ``status``: "OK", or its error flags
+# such as "LEAKING"): a text shown as given, never a number. A ``status`` field inside a
+# reading record is not this: it is that record's metadata (ignored and reported).
+STATUS: Final = ReadingSpec(
+    name="status",
+    quantity=TEXT,
+    aliases=("meterstatus", "statusflags"),
+    state_class=None,
+    translation_key="meter_status",
+    icon="mdi:list-status",
+    text=True,
+)
 
 
 ELECTRICITY: Final = KindSpec(
@@ -308,6 +325,7 @@ ELECTRICITY: Final = KindSpec(
             device_class="frequency",
             precision=2,
         ),
+        STATUS,
     ),
 )
 
@@ -336,6 +354,7 @@ WATER: Final = KindSpec(
         ),
         _temperature("flow_temperature", translation_key="flow_temperature"),
         _billing("target", LITRES, "water", aliases=("targetvolume", "billingvolume")),
+        STATUS,
     ),
     variants={"warm": ("hot", "warm"), "cold": ("cold",)},
     plain_volume=frozenset(
@@ -385,6 +404,7 @@ CLIMATE: Final = KindSpec(
             device_class="humidity",
             precision=0,
         ),
+        STATUS,
     ),
 )
 
@@ -449,6 +469,7 @@ HEAT: Final = KindSpec(
             aliases=("dueenergyconsumption", "billingenergy"),
             precision=3,
         ),
+        STATUS,
     ),
 )
 
@@ -480,6 +501,7 @@ GAS: Final = KindSpec(
         _billing(
             "target", CUBIC_METRES, "gas", aliases=("targetvolume", "billingvolume"), precision=3
         ),
+        STATUS,
     ),
     plain_volume=frozenset({"total", "consumption", "index", "counter", "reading", "value"}),
     default_variant="volume",

@@ -333,6 +333,12 @@ def _known(
         _unknown(kind, variant, source, context)
         return None
     (match,) = matches.values()
+    if match.spec.text:
+        text = _text_value(source)
+        if text is None:  # a status given as a structure: metadata, not a reading
+            context.ignore(source.path)
+            return None
+        return Reading(match.name, text, None, source.timestamp)
     if source.is_text:
         raise ConfigurationFileError(
             where(source.value_path, f"a {kind_display(kind)} reading cannot be text")
@@ -346,6 +352,25 @@ def _known(
         numbers=context.options.numbers,
     )
     return Reading(match.name, value, unit, source.timestamp)
+
+
+def _text_value(source: RawReading) -> str | None:
+    """A text reading's value: a string (a whole number is taken as its digits), no unit.
+
+    None when it is not a scalar (an object or a list is not understood).
+    """
+    value = source.value
+    if isinstance(value, dict | list):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ConfigurationFileError(
+            where(source.value_path, f"is {describe(value)}, expected a text")
+        )
+    if source.unit is not None or source.scaler:
+        raise ConfigurationFileError(where(source.path, "a text reading cannot have a unit"))
+    return value.strip()
 
 
 def _unknown(

@@ -121,6 +121,8 @@ def parse_reading(kind: MeterKind, name: str, text: str) -> tuple[float | str, s
     spec = reading_spec(kind, name)
     if spec is None:
         raise ValueError(f"{name!r} is not a reading of a {kind.value}")
+    if spec.text:
+        return text.strip(), None
     try:
         return canonical_value(name, spec, text, ())
     except ConfigurationFileError as err:
@@ -130,7 +132,7 @@ def parse_reading(kind: MeterKind, name: str, text: str) -> tuple[float | str, s
 def canonical_unit(kind: MeterKind, name: str) -> str | None:
     """The unit readings of this kind are kept in (None for generic meters)."""
     spec = reading_spec(kind, name)
-    return None if spec is None else spec.quantity.canonical
+    return None if spec is None or spec.text else spec.quantity.canonical
 
 
 def advance[T](steps: Generator[None, None, T]) -> T | None:

@@ -53,6 +53,8 @@ _SHOWN: Final = frozenset(
     {"Wh", "MWh", "m3", "L", "°F", "K", "kW", "MW", "kV", "mA", "kHz", "L/h", "L/min"}
 )
 
+TEXT: Final = Quantity("text", "", {})
+"""Not a quantity: a reading that is a text (a meter's status) has no unit."""
 ENERGY: Final = Quantity(
     "energy",
     "kWh",
