@@ -16,6 +16,7 @@ import pytest
 from local_acs import LocalAcs, rpc
 from tests.agent_harness import free_port
 from tr069_cpe import runner
+from tr069_cpe.soap_log import SoapLog
 
 ROOT = Path(__file__).resolve().parents[2]
 SERIAL = "CLI0001"
@@ -235,8 +236,27 @@ def test_a_soap_log_that_cannot_be_written_is_said_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (tmp_path / "log").write_text("a file where the folder should be")
-    log = runner.SoapLog(tmp_path / "log")
+    log = SoapLog(tmp_path / "log")
     log("out", b"<Body><Inform/></Body>")
     log("out", b"<Body><Inform/></Body>")
     log.close()
     assert caplog.text.count("The SOAP log cannot be written") == 1
+
+
+def test_the_soap_log_keeps_the_newest_files_and_numbers_on_across_runs(tmp_path: Path) -> None:
+    folder = tmp_path / "log"
+    first = SoapLog(folder, keep=3)
+    for method in ("Inform", "InformResponse", "GetParameterValues"):
+        first("out", f"<Body><{method}/></Body>".encode())
+    first.close()
+    (folder / "notes.txt").write_text("not the log's")
+    second = SoapLog(folder, keep=3)
+    second("in", b"<soap:Body>\n <cwmp:Reboot/></soap:Body>")
+    second("out", b"")
+    second.close()
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "0003-out-GetParameterValues.xml",
+        "0004-in-Reboot.xml",
+        "0005-out-empty.xml",
+        "notes.txt",
+    ]

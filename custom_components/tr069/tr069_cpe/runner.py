@@ -24,14 +24,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import contextlib
-import itertools
 import logging
 import os
 from pathlib import Path
 import platform
-import re
 import signal
 import sys
 import zoneinfo
@@ -41,16 +38,15 @@ from .cwmp.agent import CpeAgent
 from .cwmp.config import AgentConfig, Identity, StunSettings, XmppAccount
 from .cwmp.datamodel import RootObject
 from .cwmp.network import host_port
-from .cwmp.redaction import redact
 from .cwmp.state import JsonFileStateStore, StateStoreError
 from .cwmp.transport import TlsSetupError, build_ssl_context
 from .cwmp.wakeup import RateLimit
 from .fleet import run_fleet
 from .meters.profile_folder import install_profiles, read_profile_folder
+from .soap_log import SoapLog
 from .version import VERSION
 
 _LOGGER = logging.getLogger(__name__)
-_METHOD = re.compile(rb"<(?:[\w-]+:)?Body>\s*<(?:[\w-]+:)?(\w+)")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -121,44 +117,6 @@ def _is_zone(name: str) -> bool:
     except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # a directory: OSError
         return False
     return True
-
-
-class SoapLog:
-    """Numbered files, one per message, written off the event loop in order.
-
-    Passwords are redacted (the names stay); the folder is 0700 and the files 0600.
-    A message that cannot be written (disk full) is skipped, and said so once.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-        self._numbers = itertools.count(1)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="soap-log")
-        self._failing = False
-
-    def __call__(self, direction: str, message: bytes) -> None:
-        """Record one message (``out`` = CPE→ACS, ``in`` = ACS→CPE)."""
-        match = _METHOD.search(message)
-        name = match.group(1).decode() if match else "empty"
-        path = self._folder / f"{next(self._numbers):04d}-{direction}-{name}.xml"
-        self._writer.submit(self._write, path, message)
-
-    def _write(self, path: Path, message: bytes) -> None:
-        try:
-            self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(redact(message))  # here, off the event loop: answers can be MBs
-        except OSError as err:
-            if not self._failing:
-                _LOGGER.warning("The SOAP log cannot be written: %s", err)
-            self._failing = True
-        else:
-            self._failing = False
-
-    def close(self) -> None:
-        """Finish pending writes."""
-        self._writer.shutdown(wait=True)
 
 
 def build_agent(args: argparse.Namespace, observer: SoapLog | None) -> CpeAgent:

@@ -35,6 +35,10 @@ members each, few enough that the parsed message stays within tens of megabytes.
 MAX_REQUEST_ID_LENGTH: Final = 255
 """Longest ``cwmp:ID`` header echoed back (fault 9003 beyond)."""
 
+SOAP_LOG_FILES: Final = 10_000
+"""Newest files the runner's ``--soap-log`` keeps (older ones are deleted): a day of
+Connection Requests every 30 s, or a few thousand sessions, in a bounded folder."""
+
 MAX_ACS_METHODS: Final = 64
 """Most method names kept from the ACS's GetRPCMethodsResponse (it has 6 standard ones)."""
 
