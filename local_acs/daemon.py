@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterator
 import contextlib
 import os
 from pathlib import Path
+import secrets
 import shutil
 import signal
 import socket
@@ -87,10 +88,34 @@ def in_netns(name: str | None) -> Iterator[None]:
 
 
 def free_port(host: str, kind: socket.SocketKind = socket.SOCK_STREAM) -> int:
-    """A free TCP (or UDP) port on ``host``, in the calling thread's namespace."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, kind) as probe:
+    """A free TCP (or UDP) port on ``host``, in the calling thread's namespace.
+
+    Picked below the kernel's ephemeral range: a port the kernel handed out for binding
+    port 0 is one it may give next to any outgoing connection as its local port, and a
+    server that binds it a moment later then finds it in use.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    low, high = _below_ephemeral()
+    for _ in range(200):
+        port = low + secrets.randbelow(high - low)
+        with socket.socket(family, kind) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    with socket.socket(family, kind) as probe:  # a crowded range: let the kernel choose
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
+
+
+def _below_ephemeral() -> tuple[int, int]:
+    """Ports from 10000 up to where the ephemeral range starts (Linux: 32768)."""
+    try:
+        start = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        start = 32768
+    return (10000, start) if start > 11000 else (start // 2, start)
 
 
 class Daemon:

@@ -11,6 +11,7 @@ no answer within the timeout (2 s) → timeout.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 import logging
 import secrets
@@ -86,10 +87,14 @@ class AcsXmpp:
         client.add_event_handler("connection_failed", lambda _: settle(False))
         self._client = client
         client.connect(*self._address)
-        async with asyncio.timeout(timeout):
-            if not await started:
-                await self.stop()
-                raise ConnectionError(f"the ACS cannot log in to XMPP as {self.jid}")
+        try:
+            async with asyncio.timeout(timeout):
+                logged_in = await started
+        except TimeoutError:
+            logged_in = False
+        if not logged_in:
+            await self.stop()
+            raise ConnectionError(f"the ACS cannot log in to XMPP as {self.jid}")
 
     async def stop(self) -> None:
         """Log out and leave no task behind."""
@@ -100,8 +105,13 @@ class AcsXmpp:
         if client.is_connected():
             await client.disconnect(wait=1.0)
         client.abort()
-        if client._run_out_filters is not None:
-            client._run_out_filters.cancel()
+        task = client._run_out_filters
+        if task is not None and not task.done():
+            # Awaited: a task left pending would be cancelled by slixmpp's __del__ on a
+            # loop that may be closed by then.
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def connection_request(
         self,

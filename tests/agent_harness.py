@@ -6,10 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 from dataclasses import replace
-import socket
 from typing import Any
 
-from local_acs import LocalAcs
+from local_acs import LocalAcs, daemon
 from tr069_cpe.builder import wake_up_methods
 from tr069_cpe.cwmp.agent import CpeAgent
 from tr069_cpe.cwmp.config import AgentConfig, Identity
@@ -32,10 +31,8 @@ IDENTITY = Identity(
 
 
 def free_port() -> int:
-    """A TCP port nothing listens on (on 127.0.0.1)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A TCP port nothing listens on (on 127.0.0.1), outside the ephemeral range."""
+    return daemon.free_port("127.0.0.1")
 
 
 def agent_config(url: str, **overrides: Any) -> AgentConfig:
