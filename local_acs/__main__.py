@@ -19,6 +19,7 @@ from typing import get_args
 from .auth import Scheme
 from .server import LocalAcs
 from .stun import StunServer
+from .udp_connreq import split_address
 from .xmpp import AcsXmpp
 
 
@@ -67,9 +68,9 @@ def _xmpp_client(args: argparse.Namespace) -> AcsXmpp | None:
     if not args.xmpp_jid:
         return None
     server = args.xmpp_server or args.xmpp_jid.partition("@")[2].partition("/")[0]
-    host, _, port = server.rpartition(":") if server.count(":") == 1 else (server, "", "")
+    host, port = split_address(server, default_port=5222)
     ca_pem = args.xmpp_ca.read_text() if args.xmpp_ca else None
-    return AcsXmpp(args.xmpp_jid, args.xmpp_password or "", host, int(port or 5222), ca_pem=ca_pem)
+    return AcsXmpp(args.xmpp_jid, args.xmpp_password or "", host, port, ca_pem=ca_pem)
 
 
 async def _serve(args: argparse.Namespace) -> None:

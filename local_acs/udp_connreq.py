@@ -33,13 +33,13 @@ class UdpConnectionRequestRecord:
     at: float = field(default_factory=time.time)
 
 
-def split_address(address: str) -> tuple[str, int]:
-    """``host:port`` (a missing port means 80, as GenieACS reads it)."""
+def split_address(address: str, default_port: int = 80) -> tuple[str, int]:
+    """``host:port`` (a missing port means ``default_port``: 80, as GenieACS reads it)."""
     if address.startswith("["):
         host, _, rest = address[1:].partition("]")
-        return host, int(rest[1:]) if rest.startswith(":") else 80
+        return host, int(rest[1:]) if rest.startswith(":") else default_port
     host, _, port = address.partition(":")
-    return host, int(port) if port else 80
+    return host, int(port) if port else default_port
 
 
 def message(

@@ -255,7 +255,7 @@ def presentation(kind: MeterKind, name: str) -> Presentation | None:
         # "export_T{n}" named "export_T2" shows as "T2"; "voltage_L{n}" as "L1".
         placeholders[spec.placeholder] = name.rsplit("_", 1)[-1]
     return Presentation(
-        unit=None if spec.text else spec.quantity.canonical,
+        unit=spec.unit,
         device_class=spec.device_class,
         state_class=spec.state_class,
         translation_key=spec.translation_key,

@@ -48,7 +48,6 @@ from .serialize import serialize_configuration
 from .table import (
     MeterTable,
     advance,
-    canonical_unit,
     kind_of,
     meter_extension,
     parse_reading,
@@ -306,12 +305,12 @@ class MeterGateway:
     def _check_reading_unit(self, node: ParameterNode, value: Value) -> None:
         _, kind = self._meter_of(node)
         name = self._reading_name(node)
-        expected = canonical_unit(kind, name)
-        if expected is not None and value not in ("", expected):
-            raise ValueError(f"readings of a {kind.value} are in {expected}")
-        spec = reading_spec(kind, name) if kind is not MeterKind.GENERIC else None
-        if spec is not None and spec.text and value != "":
+        spec = reading_spec(kind, name)  # None on a generic meter: any unit
+        if spec is None or value in ("", spec.unit):
+            return
+        if spec.text:
             raise ValueError(f"{name!r} is a text: it has no unit")
+        raise ValueError(f"readings of a {kind.value} are in {spec.unit}")
 
     # ------------------------------------------------------------------ change feed
     def _on_changes(self, changes: list[Change]) -> None:

@@ -72,8 +72,16 @@ class ReadingSpec:
     translation_key: str | None = None
     icon: str | None = None
     precision: int | None = None
-    text: bool = False
-    """A text the meter reports as it is (its status), not a number in a unit."""
+
+    @property
+    def text(self) -> bool:
+        """A text the meter reports as it is (its status), not a number in a unit."""
+        return self.quantity is TEXT
+
+    @property
+    def unit(self) -> str | None:
+        """The unit values are kept in (None for a text)."""
+        return None if self.text else self.quantity.canonical
 
     @property
     def numbered(self) -> bool:
@@ -169,7 +177,6 @@ STATUS: Final = ReadingSpec(
     state_class=None,
     translation_key="meter_status",
     icon="mdi:list-status",
-    text=True,
 )
 
 

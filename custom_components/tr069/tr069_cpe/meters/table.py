@@ -130,9 +130,9 @@ def parse_reading(kind: MeterKind, name: str, text: str) -> tuple[float | str, s
 
 
 def canonical_unit(kind: MeterKind, name: str) -> str | None:
-    """The unit readings of this kind are kept in (None for generic meters)."""
+    """The unit readings of this kind are kept in (None for generic meters and texts)."""
     spec = reading_spec(kind, name)
-    return None if spec is None or spec.text else spec.quantity.canonical
+    return None if spec is None else spec.unit
 
 
 def advance[T](steps: Generator[None, None, T]) -> T | None:
