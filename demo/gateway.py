@@ -73,10 +73,9 @@ async def _run_flow(api: HomeAssistantApi, settings: EntrySettings) -> str:
         "POST", f"/api/config/config_entries/flow/{form['flow_id']}", flow_input(settings)
     )
     if result.get("type") != "create_entry":
-        detail = (result.get("description_placeholders") or {}).get("detail", "")
         raise DemoError(
             f"the config flow did not create the entry: {result.get('type')} "
-            f"{result.get('errors') or result.get('reason')} {detail}".rstrip()
+            f"{result.get('errors') or result.get('reason')}"
         )
     entry_id = str(result["result"]["entry_id"])
     say("HA", f"config entry created: {result.get('title')} ({entry_id})")

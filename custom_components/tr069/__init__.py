@@ -21,7 +21,7 @@ from .profile_folder import async_install_folder_profiles
 from .services import async_setup_services
 from .store import HomeAssistantStateStore
 from .tr069_cpe import StateStoreError, build_gateway
-from .unique_id import meter_serial
+from .unique_id import meter_serial_of
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,11 +86,11 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """A user may delete a meter's device (the meter goes too), not the gateway's."""
     coordinator = entry.runtime_data
-    for domain, identifier in device.identifiers:
-        if domain == DOMAIN and (serial := meter_serial(coordinator.gateway_id, identifier)):
-            await coordinator.async_remove_meter(serial)
-            return True
-    return False
+    serial = meter_serial_of(coordinator.gateway_id, device.identifiers)
+    if serial is None:
+        return False
+    await coordinator.async_remove_meter(serial)
+    return True
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: Tr069ConfigEntry) -> None:

@@ -264,10 +264,8 @@ class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
         """Stop the entry, test the new settings from its state, keep what the test left.
 
         On success the entry stays stopped: :meth:`_async_finish` saves and starts it.
+        The caller has validated ``data``.
         """
-        errors = await self._async_validate(data)
-        if errors:
-            return errors
         store = HomeAssistantStateStore(self.hass, entry.entry_id)
         await self.hass.config_entries.async_unload(entry.entry_id)
         errors, state = await self._async_probe(data, entry.options, await store.load(), form)
@@ -346,7 +344,9 @@ class Tr069ConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_USERNAME: user_input[CONF_USERNAME],
                 CONF_PASSWORD: user_input.get(CONF_PASSWORD, ""),
             }
-            errors = await self._async_retest(entry, data, form)
+            errors = await self._async_validate(data)
+            if not errors:
+                errors = await self._async_retest(entry, data, form)
             if not errors:
                 return self._async_finish(entry, "reauth_successful", data=data)
         return self.async_show_form(

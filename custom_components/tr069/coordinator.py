@@ -15,7 +15,6 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .configuration_issues import async_follow_outcome, async_follow_report
 from .const import (
-    CONF_ACS_URL,
     CONF_ALLOW_RESTART,
     DOMAIN,
     EVENT_CONFIGURATION_APPLIED,
@@ -34,7 +33,7 @@ from .tr069_cpe import (
     SessionOutcome,
     Source,
 )
-from .unique_id import gateway_key, reading_entity_id
+from .unique_id import reading_entity_id, unique_id_for
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,10 +54,7 @@ class Tr069Coordinator(DataUpdateCoordinator[AgentStatus]):
     ) -> None:
         super().__init__(hass, _LOGGER, config_entry=entry, name=DOMAIN, update_interval=None)
         self.agent = agent = gateway.agent
-        identity = agent.config.identity
-        self.gateway_id = gateway_key(
-            identity.oui, identity.product_class, identity.serial_number, entry.data[CONF_ACS_URL]
-        )
+        self.gateway_id = unique_id_for(entry.data)
         self.devices = GatewayDevices(hass, entry.entry_id, self.gateway_id, device_names)
         self.meter_gateway = gateway.meters
         self.meters: dict[str, MeterView] = {}

@@ -16,7 +16,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN
 from .tr069_cpe import Identity, MeterKind, MeterView
-from .unique_id import meter_identifier, meter_serial
+from .unique_id import meter_identifier, meter_serial_of
 
 # Home Assistant 2026.8 links a device to its hub by device ID (``via_device_id``);
 # ``via_device`` (an identifier) is reported from 2026.9 and stops working in 2027.8.
@@ -130,8 +130,7 @@ class GatewayDevices:
         self._meter_device_ids = {
             found: device.id
             for device in dr.async_entries_for_config_entry(self._registry, self._entry_id)
-            for domain, identifier in device.identifiers
-            if domain == DOMAIN and (found := meter_serial(self.gateway, identifier)) is not None
+            if (found := meter_serial_of(self.gateway, device.identifiers)) is not None
         }
         device_id = self._meter_device_ids.get(serial)
         return self._device(device_id) if device_id is not None else None
@@ -162,7 +161,6 @@ class GatewayDevices:
         """
         registry = self._registry
         for device in dr.async_entries_for_config_entry(registry, self._entry_id):
-            for domain, identifier in device.identifiers:
-                serial = meter_serial(self.gateway, identifier) if domain == DOMAIN else None
-                if serial is not None and serial not in serials:
-                    registry.async_remove_device(device.id)
+            serial = meter_serial_of(self.gateway, device.identifiers)
+            if serial is not None and serial not in serials:
+                registry.async_remove_device(device.id)

@@ -23,11 +23,10 @@ from .const import (
     CONF_PROVISIONING_CODE,
     CONF_SERIAL_NUMBER,
     CONF_SERVER,
-    DOMAIN,
 )
 from .coordinator import Tr069ConfigEntry
 from .tr069_cpe import MeterView, is_secret_name, redact_url
-from .unique_id import meter_serial
+from .unique_id import meter_serial_of
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -149,12 +148,11 @@ async def async_get_device_diagnostics(
 ) -> dict[str, Any]:
     """Diagnostics of a meter (its readings and parameters), or of the gateway."""
     coordinator = entry.runtime_data
-    for domain, identifier in device.identifiers:
-        serial = meter_serial(coordinator.gateway_id, identifier) if domain == DOMAIN else None
-        if serial is not None and (meter := coordinator.meters.get(serial)) is not None:
-            table = coordinator.meter_gateway.table
-            return {
-                "meter": _meter(meter),
-                "parameters": _parameter_values(entry, f"{table.path}{meter.instance}."),
-            }
+    serial = meter_serial_of(coordinator.gateway_id, device.identifiers)
+    if serial is not None and (meter := coordinator.meters.get(serial)) is not None:
+        table = coordinator.meter_gateway.table
+        return {
+            "meter": _meter(meter),
+            "parameters": _parameter_values(entry, f"{table.path}{meter.instance}."),
+        }
     return await async_get_config_entry_diagnostics(hass, entry)

@@ -9,7 +9,7 @@ name can make two identities collide.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -21,6 +21,7 @@ from .const import (
     CONF_SERIAL_NUMBER,
     DEFAULT_OUI,
     DEFAULT_PRODUCT_CLASS,
+    DOMAIN,
 )
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -46,7 +47,7 @@ def acs_host(url: str) -> str:
     return host
 
 
-def gateway_key(oui: str, product_class: str, serial_number: str, acs_url: str) -> str:
+def _gateway_key(oui: str, product_class: str, serial_number: str, acs_url: str) -> str:
     """The gateway: its config entry's unique ID and its device's identifier."""
     return f"{oui}-{_encoded(product_class)}-{_encoded(serial_number)}@{acs_host(acs_url)}"
 
@@ -54,7 +55,7 @@ def gateway_key(oui: str, product_class: str, serial_number: str, acs_url: str) 
 def unique_id_for(data: Mapping[str, Any]) -> str:
     """The unique ID of a config entry with this data: one entry per gateway and ACS host."""
     identity = data[CONF_IDENTITY]
-    return gateway_key(
+    return _gateway_key(
         identity.get(CONF_OUI, DEFAULT_OUI),
         identity.get(CONF_PRODUCT_CLASS, DEFAULT_PRODUCT_CLASS),
         identity[CONF_SERIAL_NUMBER],
@@ -78,6 +79,14 @@ def meter_serial(gateway: str, identifier: str) -> str | None:
     if not identifier.startswith(prefix):
         return None
     return unquote(identifier.removeprefix(prefix))
+
+
+def meter_serial_of(gateway: str, identifiers: Iterable[tuple[str, str]]) -> str | None:
+    """The serial of the meter a device of this gateway stands for (None: not a meter)."""
+    for domain, identifier in identifiers:
+        if domain == DOMAIN and (serial := meter_serial(gateway, identifier)) is not None:
+            return serial
+    return None
 
 
 def reading_entity_id(gateway: str, serial: str, reading: str) -> str:

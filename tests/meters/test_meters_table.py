@@ -223,3 +223,11 @@ async def test_a_meter_deleted_while_a_file_is_applied_waits_for_it() -> None:
     result = await applying
     assert len(result.added) == 300
     assert len(meters.table.views()) == 299
+
+
+@pytest.mark.parametrize(("value", "scaled"), [(5, 50.0), (0.00001, 0.0001), (1e20, 1e21)])
+def test_a_generic_reading_is_scaled_exactly(value: float, scaled: float) -> None:
+    record = {"name": "x", "value": value, "scaler": 1}
+    data = json.dumps({"items": [{"serial": "G", "type": "heatPump", "readings": [record]}]})
+    result = parse_configuration(data.encode(), filename="test.json")
+    assert result.meters[0].readings[0].value == scaled

@@ -123,9 +123,12 @@ class DigestClient:
         return "Digest " + ", ".join(parts)
 
 
-def _same(left: str, right: str) -> bool:
-    # Compared as bytes: compare_digest refuses strings with non-ASCII characters, which a
-    # hostile nonce (base64 of any UTF-8) or header brings.
+def same_secret(left: str, right: str) -> bool:
+    """Equal, compared in constant time (credentials, MACs, signatures).
+
+    As bytes: compare_digest refuses strings with non-ASCII characters, which a hostile
+    nonce (base64 of any UTF-8), header or XMPP stanza brings.
+    """
     return hmac.compare_digest(left.encode(), right.encode())
 
 
@@ -162,7 +165,7 @@ class DigestServer:
         except ValueError:
             return None
         expected = hmac.new(self._secret, stamp.encode(), hashlib.sha256).hexdigest()[:32]
-        if not _same(mac, expected):
+        if not same_secret(mac, expected):
             return None
         return now - issued
 
@@ -193,7 +196,7 @@ class DigestServer:
         if age is None or age < 0:
             return False
         expected = self._expected(method, params, password)
-        if expected is None or not _same(expected, params.get("response", "")):
+        if expected is None or not same_secret(expected, params.get("response", "")):
             return False
         if age > self.nonce_ttl:
             return None

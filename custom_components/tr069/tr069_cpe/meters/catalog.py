@@ -56,11 +56,6 @@ _NUMBER: Final = "{n}"
 _WMBUS_KEY: Final = re.compile(r"(?P<base>.+)_(?P<suffix>[A-Za-z0-9]{1,4})")
 
 
-def kind_spec(kind: MeterKind) -> KindSpec | None:
-    """The table entry of a kind (None for generic meters)."""
-    return KINDS.get(kind)
-
-
 @lru_cache(maxsize=1024)
 def classify_type(type_name: str) -> TypeInfo:
     """The kind a meter type names; unknown types are generic."""

@@ -15,14 +15,14 @@ from datetime import datetime
 from typing import Final
 
 from . import keys
-from .catalog import TypeInfo, classify_type, kind_display
+from .catalog import TypeInfo, canonical_names, classify_type, kind_display
 from .context import ReadContext
 from .discovery import PARTIAL, TIMESTAMP, locate
 from .errors import ConfigurationFileError
 from .keys import child, fold, item, where
 from .limits import MAX_METERS, MAX_READINGS
 from .model import ConfigurationFile, Meter
-from .readings import Tree, collect, expected_readings, infer_kind, name_readings
+from .readings import Tree, collect, infer_kind, name_readings
 from .values import coordinate, describe, flag, optional_text, quote, text, timestamp
 
 _SERIAL: Final = "serial"
@@ -236,7 +236,7 @@ def build_meter(
     if not readings:
         display = kind_display(kind)
         article = "an" if display[0] in "aeiou" else "a"
-        expected = "" if not raw else f"; {article} {display} has {expected_readings(kind)}"
+        expected = "" if not raw else f"; {article} {display} has {canonical_names(kind)}"
         raise ConfigurationFileError(
             where(path, f"meter {quote(serial)} has no readings{expected}")
         )

@@ -25,11 +25,9 @@ from ..cwmp.datamodel import (
     TableNode,
     Value,
 )
-from .profile import FormatProfile, ProfileError, parse_profile
+from .profile import MAX_PROFILE_SIZE, MAX_PROFILES, FormatProfile, ProfileError, parse_profile
 from .report import ConfigurationReport, ReportKind, bounded
 
-MAX_PROFILES: Final = 32
-MAX_PROFILE_TEXT: Final = 64 * 1024
 LIST_LENGTH: Final = 1024
 STATUS_NONE: Final = "None"
 STATUSES: Final = (STATUS_NONE, "Applied", "Rejected")
@@ -116,7 +114,7 @@ def outcome_extension(oui: str) -> tuple[ParameterSpec | ObjectSpec, ...]:
             ParameterSpec(name="Description", max_length=256, persist=True),
             ParameterSpec(name="Format", max_length=8, persist=True),
             ParameterSpec(name="Enable", type=ParamType.BOOLEAN, writable=True, default=True),
-            ParameterSpec(name="Content", max_length=MAX_PROFILE_TEXT, persist=True),
+            ParameterSpec(name="Content", max_length=MAX_PROFILE_SIZE, persist=True),
         ),
     )
     return (
@@ -245,8 +243,8 @@ class ProfileTable:
 
     def install(self, profile: FormatProfile) -> int:
         """Add the profile, or replace the one of the same name; its instance number."""
-        if len(profile.text) > MAX_PROFILE_TEXT:
-            raise ProfileError(f"the profile is longer than {MAX_PROFILE_TEXT} characters")
+        if len(profile.text) > MAX_PROFILE_SIZE:
+            raise ProfileError(f"the profile is longer than {MAX_PROFILE_SIZE} characters")
         row = next(
             (r for r in self._rows() if self.datamodel.value(f"{r.path}Name") == profile.name),
             None,
@@ -265,5 +263,6 @@ class ProfileTable:
                 f"{row.path}Content": profile.text,
             }
         )
+        self._parsed[profile.text] = profile  # validated already: not parsed again
         assert row.instance is not None
         return row.instance

@@ -26,6 +26,9 @@ from .values import time_layout
 PROFILE_VERSION: Final = 1
 """The version of the profile format this gateway reads (``"profile_format"``)."""
 MAX_PROFILE_SIZE: Final = 64 * 1024
+"""Largest profile, in bytes (and so in characters), from the ACS or a folder."""
+MAX_PROFILES: Final = 32
+"""Most profiles a gateway keeps (a folder's first ones by name)."""
 MAX_ENTRIES: Final = 1000
 MAX_TEXT: Final = 256
 FORMATS: Final = ("json", "jsonl", "xml", "csv")

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Final
 
 from .gateway import MeterGateway
+from .profile import MAX_PROFILE_SIZE, MAX_PROFILES
 
 _LOGGER = logging.getLogger(__name__)
-MAX_PROFILE_FILES: Final = 32
-MAX_PROFILE_BYTES: Final = 64 * 1024
 
 
 def read_profile_folder(folder: Path) -> list[tuple[str, bytes]]:
@@ -23,8 +21,8 @@ def read_profile_folder(folder: Path) -> list[tuple[str, bytes]]:
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.glob("*.json"))[:MAX_PROFILE_FILES]:
-        if path.is_file() and path.stat().st_size <= MAX_PROFILE_BYTES:
+    for path in sorted(folder.glob("*.json"))[:MAX_PROFILES]:
+        if path.is_file() and path.stat().st_size <= MAX_PROFILE_SIZE:
             found.append((path.name, path.read_bytes()))
         else:
             _LOGGER.warning("Format profile %s is not a file of at most 64 KiB", path)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Final
 
 from . import keys
-from .catalog import canonical_names, is_plain_volume, kind_display, kinds_of, match_reading
+from .catalog import is_plain_volume, kind_display, kinds_of, match_reading
 from .context import ReadContext
 from .errors import ConfigurationFileError
 from .keys import changes_meaning, child, fold, is_metadata, item, where
@@ -414,13 +414,6 @@ def _generic(source: RawReading, context: ReadContext) -> Reading | None:
             raise ConfigurationFileError(where(source.path, "a text reading cannot have a unit"))
         return Reading(name, source.value, None, source.timestamp)
     value, unit = generic_value(
-        source.value_path, source.value, source.unit, context.options.numbers
+        source.value_path, source.value, source.unit, context.options.numbers, source.scaler
     )
-    if source.scaler and isinstance(value, float):
-        value = float(f"{value}e{source.scaler}")
     return Reading(name, value, unit, source.timestamp)
-
-
-def expected_readings(kind: MeterKind) -> str:
-    """For messages: what readings a meter of this kind has."""
-    return canonical_names(kind)

@@ -214,9 +214,16 @@ def _plain(number: Decimal) -> str:
 
 
 def generic_value(
-    path: str, raw: object, unit_field: str | None, style: NumberStyle = _BUILT_IN
+    path: str,
+    raw: object,
+    unit_field: str | None,
+    style: NumberStyle = _BUILT_IN,
+    scaler: int = 0,
 ) -> tuple[float | str, str | None]:
-    """Value and unit of a reading of a generic meter: a number or, failing that, text."""
+    """Value and unit of a reading of a generic meter: a number or, failing that, text.
+
+    ``scaler`` multiplies a number by a power of ten, as for the readings of known kinds.
+    """
     if isinstance(raw, str):
         split = split_number(raw, style)
         if split is None:
@@ -228,6 +235,8 @@ def generic_value(
         number, unit = split
     else:
         number, unit = decimal_of(path, raw, style)
+    if scaler:
+        number = _CONTEXT.scaleb(number, scaler)
     return finite(path, number), merge_units(path, unit, unit_field)
 
 

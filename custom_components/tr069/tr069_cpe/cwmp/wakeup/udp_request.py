@@ -23,6 +23,8 @@ import re
 from typing import Final
 from urllib.parse import unquote
 
+from ..auth import same_secret
+
 MAX_MESSAGE: Final = 2048
 # How far a message's timestamp may be from this CPE's clock (seconds).
 MAX_CLOCK_SKEW: Final = 120
@@ -144,13 +146,9 @@ class ReplayGuard:
     def _signed_by(request: UdpConnectionRequest, username: str, password: str) -> bool:
         # GenieACS does not URL-encode the username; others may.
         sent = request.username
-        if not (_same(sent, username) or _same(unquote(sent), username)):
+        if not (same_secret(sent, username) or same_secret(unquote(sent), username)):
             return False
         expected = signature(
             password, request.timestamp_text, request.message_id_text, username, request.cnonce
         )
-        return hmac.compare_digest(expected, request.signature)
-
-
-def _same(left: str, right: str) -> bool:
-    return hmac.compare_digest(left.encode(), right.encode())
+        return same_secret(expected, request.signature)

@@ -28,13 +28,13 @@ import asyncio
 from collections.abc import Callable
 import contextlib
 from enum import StrEnum
-import hmac
 import logging
 import random
 import ssl
 from typing import Any, Final
 import xml.etree.ElementTree as ET
 
+from ..auth import same_secret
 from ..datamodel import Change
 from ..transport import build_ssl_context
 from .base import WakeUpState
@@ -198,7 +198,9 @@ class XmppConnectionRequests(ParameterDrivenMethod):
         if not gate.from_source(source):
             return "resource-constraint"
         expected_username, expected_password = gate.credentials()
-        if not (_same(username, expected_username) and _same(password, expected_password)):
+        if not (
+            same_secret(username, expected_username) and same_secret(password, expected_password)
+        ):
             gate.refused(METHOD, source, "wrong credentials")
             return "not-authorized"
         if not gate.admit(METHOD):
@@ -208,10 +210,6 @@ class XmppConnectionRequests(ParameterDrivenMethod):
 
 def _where(server: XmppServer) -> str:
     return f"{server.address}:{server.port}" if server.address else "DNS SRV"
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 type ConnectionRequestCheck = Callable[[str, str, str], str | None]
